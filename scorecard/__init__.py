@@ -1,0 +1,5 @@
+"""scorecard: audits of organisational health, scored and published."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

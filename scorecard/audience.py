@@ -1,0 +1,251 @@
+"""The one place that decides what a public or an internal reader may see.
+
+Public readers see only public, unsuppressed values of institutions that publish;
+anonymous institutions appear under a stable pseudonym. Internal readers see
+everything that is not suppressed for the internal audience. Each audience's scores
+are computed from exactly what it may see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from dataclasses import dataclass
+
+from scorecard.model import (
+    Action,
+    Audience,
+    Audit,
+    Framework,
+    Institution,
+    MetricEntry,
+    Project,
+    Source,
+    Visibility,
+)
+from scorecard.score import (
+    Observation,
+    Result,
+    score_audit,
+    with_peer_percentiles,
+    with_trends,
+)
+
+AUDIENCES: tuple[Audience, ...] = ("public", "internal")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """How an institution is named to an audience."""
+
+    id: str
+    name: str
+    anonymous: bool = False
+
+
+@dataclass(frozen=True)
+class ScoreSet:
+    """Every result of a project for one audience: the computed truth pages are views of."""
+
+    audience: Audience
+    framework: Framework
+    results: list[Result]
+    identities: dict[str, Identity]
+
+
+def may_see(audience: Audience, visibility: Visibility) -> bool:
+    return audience == "internal" or visibility == "public"
+
+
+def threshold(framework: Framework, audience: Audience) -> int:
+    return framework.min_n_public if audience == "public" else framework.min_n_internal
+
+
+def observe(
+    entry: MetricEntry, default: Visibility, audience: Audience, framework: Framework
+) -> Observation:
+    """What ``audience`` sees of one metric entry: its value, a status, or nothing."""
+    if not may_see(audience, entry.visibility or default):
+        return Observation("missing")
+    if entry.status is not None:
+        return Observation(entry.status, reason=entry.reason)
+    limit = threshold(framework, audience)
+    if entry.n is not None and entry.n < limit:
+        return Observation("suppressed", reason=f"n < {limit}")
+    value = entry.value
+    return Observation("reported", value, entry.n, entry.positive)
+
+
+def observations(audit: Audit, audience: Audience, framework: Framework) -> dict[str, Observation]:
+    default = audit.data.visibility
+    return {
+        metric_id: observe(entry, default, audience, framework)
+        for metric_id, entry in audit.data.metrics.items()
+    }
+
+
+def included(institution: Institution, audience: Audience) -> bool:
+    return audience == "internal" or institution.data.publish != "private"
+
+
+def _letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = string.ascii_uppercase[rest] + letters
+    return letters
+
+
+def identities(project: Project, audience: Audience) -> dict[str, Identity]:
+    """Real ids and names, or for anonymous institutions in public, "Peer A", "Peer B", ..."""
+    out: dict[str, Identity] = {}
+    anonymous = sorted(
+        (i for i in project.institutions.values() if i.data.publish == "anonymous"),
+        key=lambda i: hashlib.sha256(f"scorecard-peer:{i.id}".encode()).hexdigest(),
+    )
+    aliases = {inst.id: _letters(n) for n, inst in enumerate(anonymous)}
+    for inst_id, inst in sorted(project.institutions.items()):
+        if not included(inst, audience):
+            continue
+        if audience == "public" and inst_id in aliases:
+            letters = aliases[inst_id]
+            out[inst_id] = Identity(f"peer-{letters.lower()}", f"Peer {letters}", True)
+        else:
+            out[inst_id] = Identity(inst_id, inst.name)
+    return out
+
+
+def score_project(project: Project, audience: Audience) -> ScoreSet:
+    """Score every audit the audience may see, with trends and peer percentiles."""
+    framework = project.framework
+    shown = identities(project, audience)
+    results: list[Result] = []
+    for audit in project.audits:
+        if audit.institution not in shown:
+            continue
+        metrics, pillars, overall = score_audit(
+            framework, observations(audit, audience, framework)
+        )
+        period = audit.period
+        results.append(
+            Result(
+                institution=shown[audit.institution].id,
+                period=period.label,
+                period_order=(period.year, period.start_month, period.months),
+                peer_group=project.institutions[audit.institution].peer_group,
+                overall=overall,
+                pillars=pillars,
+                metrics=metrics,
+            )
+        )
+    results = with_peer_percentiles(with_trends(results))
+    results.sort(key=lambda r: (r.institution, r.period_order))
+    return ScoreSet(audience, framework, results, shown)
+
+
+@dataclass(frozen=True)
+class UnitView:
+    id: str
+    name: str
+    visibility: Visibility
+    observations: dict[str, Observation]
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """What an audience may see of one audit beyond its scores."""
+
+    audit: Audit
+    sources: dict[str, Source]
+    actions: list[Action]
+    units: list[UnitView]
+    notes: str
+    metric_notes: dict[str, str]
+    auditor: str
+
+
+def view_audit(audit: Audit, audience: Audience, framework: Framework) -> AuditView:
+    """Actions, units and notes as ``audience`` may see them.
+
+    Notes and every ``note`` are internal. Units are internal unless marked public; their
+    values are suppressed below the audience's threshold like any survey item.
+    """
+    data = audit.data
+    default = data.visibility
+    internal = audience == "internal"
+    actions = [a for a in data.actions if may_see(audience, a.visibility or default)]
+    units = [
+        UnitView(
+            unit_id,
+            unit.name,
+            unit.visibility,
+            {
+                metric_id: observe(entry, unit.visibility, audience, framework)
+                for metric_id, entry in unit.metrics.items()
+            },
+        )
+        for unit_id, unit in data.units.items()
+        if may_see(audience, unit.visibility)
+    ]
+    metric_notes = (
+        {mid: e.note for mid, e in data.metrics.items() if e.note} if internal else {}
+    )
+    return AuditView(
+        audit=audit,
+        sources={s.id: s for s in data.sources},
+        actions=actions,
+        units=units,
+        notes=(data.notes or "") if internal else "",
+        metric_notes=metric_notes,
+        auditor=data.auditor,
+    )
+
+
+def internal_texts(project: Project) -> set[str]:
+    """Every text a public reader must never see: the canaries of the public build's scan."""
+    texts: set[str] = set()
+    for inst in project.institutions.values():
+        if inst.data.publish != "named":
+            texts.update({inst.name, inst.data.website or ""})
+    for audit in project.audits:
+        data = audit.data
+        default = data.visibility
+        texts.add(data.notes or "")
+        for entry in data.metrics.values():
+            texts.add(entry.note or "")
+        for source in data.sources:
+            texts.add(source.note or "")
+        for action in data.actions:
+            texts.update({action.owner or "", action.note or ""})
+            if not may_see("public", action.visibility or default):
+                texts.add(action.title)
+        for unit in data.units.values():
+            texts.add(unit.note or "")
+            if unit.visibility != "public":
+                texts.add(unit.name)
+    return {t for t in texts if t.strip()}
+
+
+def public_texts(project: Project) -> set[str]:
+    """Texts a public reader may see: an internal text equal to one of these is no secret."""
+    texts: set[str] = set()
+    for inst in project.institutions.values():
+        if inst.data.publish == "named":
+            texts.update({inst.name, inst.data.website or "", inst.data.region})
+    for audit in project.audits:
+        data = audit.data
+        if project.institutions[audit.institution].data.publish != "named":
+            continue
+        texts.add(data.auditor)
+        for source in data.sources:
+            texts.add(source.instrument or "")
+        for entry in data.metrics.values():
+            texts.add(entry.reason or "")
+        for action in data.actions:
+            if may_see("public", action.visibility or data.visibility):
+                texts.add(action.title)
+        for unit in data.units.values():
+            if unit.visibility == "public":
+                texts.add(unit.name)
+    return {t for t in texts if t.strip()}

@@ -1,0 +1,901 @@
+"""Charts: Vega-Lite specifications built with Altair and drawn in the browser by vega-embed.
+
+Each builder takes plain rows (tuples; the NamedTuples below name their fields) and returns a
+`Chart`: a complete spec with the rows as inline data, a text alternative and the same data as a
+table. Altair runs once per kind of chart (the spec is cached as a template); a page only pays
+for a copy of the template with its own rows stamped in, so thousands of pages stay cheap.
+
+The browser side ships inside the site: `runtime_files()` gives the Vega bundle, the script that
+draws every `.scorecard-chart` element (on load, after Material's instant navigation, and again
+when the palette changes) and a small style sheet; `RUNTIME_JAVASCRIPT` and `RUNTIME_CSS` are
+the matching `extra_javascript` and `extra_css` entries. `chart_html()` gives the block a
+Markdown page embeds. Nothing here writes files.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import math
+import re
+import statistics
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, NamedTuple
+
+import altair as alt
+import vl_convert
+
+__all__ = [
+    "DEFAULT_BANDS",
+    "GRADE_PALETTE",
+    "OKABE_ITO",
+    "RUNTIME_CSS",
+    "RUNTIME_JAVASCRIPT",
+    "Chart",
+    "DistributionRow",
+    "HeatmapRow",
+    "PillarRow",
+    "TrendRow",
+    "chart_html",
+    "distribution",
+    "heatmap",
+    "pillar_scores",
+    "runtime_files",
+    "trend",
+]
+
+
+class PillarRow(NamedTuple):
+    pillar: str  # pillar id
+    name: str
+    score: float | None  # 0..100, None when the pillar has insufficient data
+    grade: str | None
+    coverage: float  # 0..1, share of the weight that was reported
+
+
+class TrendRow(NamedTuple):
+    period: str
+    series: str  # "Overall" or a pillar name
+    score: float | None
+
+
+class HeatmapRow(NamedTuple):
+    institution: str
+    pillar: str
+    score: float | None
+    grade: str | None
+
+
+class DistributionRow(NamedTuple):
+    institution: str
+    score: float | None
+
+
+Band = tuple[str, float]
+DEFAULT_BANDS: tuple[Band, ...] = (("A", 80.0), ("B", 65.0), ("C", 50.0), ("D", 35.0), ("F", 0.0))
+
+# Okabe & Ito (2008), without black (invisible on the dark palette); yellow comes last.
+OKABE_ITO: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9")
+OKABE_ITO += ("#F0E442",)
+# Grades best to worst: blue to vermillion through yellow, a colour-blind safe diverging order.
+GRADE_PALETTE: tuple[str, ...] = ("#0072B2", "#56B4E9", "#F0E442", "#E69F00", "#D55E00")
+HIGHLIGHT_COLOUR = "#D55E00"
+OTHERS_COLOUR = "#8C8C8C"
+MISSING_FILL = "#D9D9D9"
+HEATMAP_SCHEME: Final = "blues"  # ColorBrewer sequential, colour-blind safe
+RULE_COLOUR = "#8C8C8C"
+_HIGHLIGHTED, _OTHERS = "Highlighted", "Other institutions"
+_SCORE_TITLE = "Score (0 to 100)"
+_BAR = 20  # pixel thickness of a pillar's bar
+_HEAT_NARROW = 72  # heat map columns narrower than this (pixels) turn their labels
+_AUTOSIZE = {"type": "fit", "contains": "padding"}
+_ROWS = alt.NamedData(name="rows")  # replaced by each chart's own rows
+
+RUNTIME_VEGA = "assets/scorecard-vega.js"
+RUNTIME_SCRIPT = "assets/scorecard-charts.js"
+RUNTIME_STYLE = "assets/scorecard.css"
+# Classic scripts, in this order, at the end of <body> (MkDocs' extra_javascript entries).
+RUNTIME_JAVASCRIPT: list[dict[str, str]] = [
+    {"path": RUNTIME_VEGA, "type": "text/javascript"},
+    {"path": RUNTIME_SCRIPT, "type": "text/javascript"},
+]
+RUNTIME_CSS: list[str] = [RUNTIME_STYLE]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: its Vega-Lite spec, a text alternative and its data as display strings."""
+
+    kind: str
+    spec: dict[str, Any]
+    alt: str
+    columns: list[str]
+    rows: list[list[str]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A copy of the spec, as Altair's `Chart.to_dict()` gives it."""
+        copied: dict[str, Any] = json.loads(json.dumps(self.spec))
+        return copied
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _number(score: float | None) -> float | None:
+    if score is None:
+        return None
+    value = float(score)
+    return value if math.isfinite(value) else None
+
+
+def _fmt(score: float | None) -> str:
+    return "n/a" if score is None else f"{score:.1f}"
+
+
+def _pct(share: float) -> str:
+    return f"{share:.0%}"
+
+
+def _round(score: float | None) -> float | None:
+    return None if score is None else round(score, 2)
+
+
+def _join(words: Sequence[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _ordered(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _grade_range(count: int) -> list[str]:
+    if count <= 1:
+        return list(GRADE_PALETTE[:1])
+    last = len(GRADE_PALETTE) - 1
+    return [GRADE_PALETTE[round(i * last / (count - 1))] for i in range(count)]
+
+
+def _template(chart: alt.TopLevelMixin, *, right: int = 5) -> str:
+    """A chart's spec as JSON, without data; `right` is room kept for labels past the plot.
+
+    The config stays small (no colours, no fonts) so the page's script can apply the theme.
+    """
+    spec: dict[str, Any] = chart.to_dict()
+    spec["data"] = {"values": []}
+    spec["width"] = "container"
+    spec["autosize"] = dict(_AUTOSIZE)
+    spec["padding"] = {"left": 5, "top": 5, "bottom": 5, "right": right}
+    spec["config"] = {"view": {"stroke": None}}
+    return json.dumps(spec)
+
+
+def _stamp(template: str, values: list[dict[str, Any]], height: int) -> dict[str, Any]:
+    spec: dict[str, Any] = json.loads(template)
+    spec["data"] = {"values": values}
+    spec["height"] = height
+    return spec
+
+
+def _score_x(field: str, *, ticks: list[float] | None = None) -> alt.X:
+    axis = alt.Axis(values=ticks) if ticks else alt.Axis()
+    scale = alt.Scale(domain=[0, 100], nice=False)
+    return alt.X(field, type="quantitative", title=_SCORE_TITLE, scale=scale, axis=axis)
+
+
+# -- pillar scores ----------------------------------------------------------------------------
+
+
+def _band_rows(bands: tuple[Band, ...]) -> list[dict[str, Any]]:
+    ordered = sorted(bands, key=lambda band: band[1], reverse=True)
+    rows, upper = [], 100.0
+    for grade, minimum in ordered:
+        low = max(0.0, min(float(minimum), 100.0))
+        rows.append({"grade": grade, "lo": low, "hi": upper, "mid": (low + upper) / 2})
+        upper = low
+    return rows
+
+
+@functools.lru_cache(maxsize=16)
+def _pillar_template(bands: tuple[Band, ...]) -> str:
+    # Each pillar takes a row: its name above a fixed-height bar, the value after the bar. The
+    # names sit inside the plot rather than on an axis, so narrow screens keep a wide plot; the
+    # score axis ticks at the grade thresholds, and the bands behind are lettered at the top.
+    band_rows = _band_rows(bands)
+    ticks = sorted({0.0, 100.0, *(row["lo"] for row in band_rows)})
+    colour = alt.Color(
+        "grade:N",
+        scale=alt.Scale(domain=[g for g, _ in bands], range=_grade_range(len(bands))),
+        legend=None,
+    )
+    y = alt.Y("pillar:N", sort=None, axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))
+    bands_data = alt.InlineData(values=band_rows)
+    backdrop = (
+        alt.Chart(bands_data)
+        .mark_rect(opacity=0.14)
+        .encode(x=_score_x("lo", ticks=ticks), x2="hi:Q", color=colour)
+    )
+    rules = (
+        alt.Chart(alt.InlineData(values=[r for r in band_rows if r["lo"] > 0]))
+        .mark_rule(color=RULE_COLOUR, strokeDash=[3, 3], opacity=0.7)
+        .encode(x=_score_x("lo", ticks=ticks))
+    )
+    band_labels = (
+        alt.Chart(bands_data)
+        .mark_text(baseline="bottom", dy=-3, fontSize=11, fontWeight="bold")
+        .encode(x=_score_x("mid", ticks=ticks), y=alt.value(0), text="grade:N")
+    )
+    names = (
+        alt.Chart()
+        .mark_text(align="left", baseline="bottom", dx=2, dy=-_BAR / 2 - 3, fontSize=12)
+        .encode(x=alt.value(0), y=y, text="name:N")
+    )
+    scored = alt.Chart().transform_filter("datum.score != null")
+    bars = scored.mark_bar(height=_BAR, stroke=RULE_COLOUR, strokeWidth=0.5).encode(
+        x=_score_x("score", ticks=ticks),
+        y=y,
+        color=colour,
+        tooltip=[
+            alt.Tooltip("name:N", title="Pillar"),
+            alt.Tooltip("score_label:N", title="Score"),
+            alt.Tooltip("grade:N", title="Grade"),
+            alt.Tooltip("coverage_label:N", title="Coverage"),
+        ],
+    )
+    values = scored.mark_text(align="left", baseline="middle", dx=5, dy=-6, lineHeight=13).encode(
+        x=_score_x("score", ticks=ticks), y=y, text="label:N"
+    )
+    missing = (
+        alt.Chart()
+        .transform_filter("datum.score == null")
+        .mark_text(align="left", baseline="middle", dx=4, fontStyle="italic")
+        .encode(x=alt.value(0), y=y, text="label:N")
+    )
+    layered = alt.layer(backdrop, rules, band_labels, names, bars, values, missing, data=_ROWS)
+    return _template(layered, right=80)
+
+
+def pillar_scores(
+    rows: Iterable[tuple[str, str, float | None, str | None, float]],
+    bands: Iterable[Band] = DEFAULT_BANDS,
+) -> Chart:
+    """One institution's pillar scores as bars on 0..100 over the grade bands.
+
+    rows: (pillar id, pillar name, score or None, grade or None, coverage 0..1), in display
+    order; bands: (grade, minimum score), best grade first. A pillar without a score shows
+    "insufficient data", never a zero.
+    """
+    values: list[dict[str, Any]] = []
+    table: list[list[str]] = []
+    for pillar, name, raw, grade, coverage in rows:
+        score = _number(raw)
+        label: str | list[str] = f"insufficient data ({_pct(coverage)} reported)"
+        if score is not None:
+            label = [_fmt(score) + (f" ({grade})" if grade else ""), f"{_pct(coverage)} reported"]
+        values.append(
+            {
+                "pillar": pillar,
+                "name": name,
+                "score": _round(score),
+                "grade": grade if score is not None else None,
+                "coverage": round(coverage, 4),
+                "score_label": _fmt(score),
+                "coverage_label": _pct(coverage),
+                "label": label,
+            }
+        )
+        shown = "insufficient data" if score is None else _fmt(score)
+        table.append(
+            [name, shown, grade if score is not None and grade else "\u2013", _pct(coverage)]
+        )
+    spec = _stamp(_pillar_template(tuple(bands)), values, height=60 + 52 * max(len(values), 1))
+    return Chart(
+        "pillar_scores", spec, _pillar_alt(values), ["Pillar", "Score", "Grade", "Coverage"], table
+    )
+
+
+def _pillar_alt(values: list[dict[str, Any]]) -> str:
+    scored = [v for v in values if v["score"] is not None]
+    missing = [str(v["name"]) for v in values if v["score"] is None]
+
+    def said(v: dict[str, Any]) -> str:
+        return f"{v['score_label']}" + (f" ({v['grade']})" if v["grade"] else "")
+
+    if not values:
+        return "No pillar scores to show."
+    if not scored:
+        return f"No pillar has enough data for a score: {_join(missing)}."
+    if len(scored) == 1:
+        text = f"{scored[0]['name']} scores {said(scored[0])}."
+    else:
+        high = max(scored, key=lambda v: v["score"])
+        low = min(scored, key=lambda v: v["score"])
+        text = (
+            f"{high['name']} is the highest pillar at {said(high)} "
+            f"and {low['name']} the lowest at {said(low)}."
+        )
+    if missing:
+        text += f" Insufficient data for {_join(missing)}."
+    return text
+
+
+# -- trend ------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _trend_template() -> str:
+    # The lines use `stroke`, the points `color` and `shape`; each page stamps its series as
+    # the three scales' domain, so Vega-Lite merges them into one legend (colour and shape).
+    legend = alt.Legend(title=None, orient="bottom")
+    scale = alt.Scale(domain=[], range=list(OKABE_ITO))
+    overall = alt.when("datum.series == 'Overall'")
+    line = (
+        alt.Chart()
+        .mark_line(invalid="break-paths-show-domains")
+        .encode(
+            stroke=alt.Stroke("series:N", scale=scale, legend=legend),
+            strokeWidth=overall.then(alt.value(3.5)).otherwise(alt.value(1.8)),
+        )
+    )
+    points = (
+        alt.Chart()
+        .transform_filter("datum.score != null")
+        .mark_point(filled=True, size=70, opacity=1)
+        .encode(
+            color=alt.Color("series:N", scale=scale, legend=legend),
+            shape=alt.Shape("series:N", scale=alt.Scale(domain=[]), legend=legend),
+            tooltip=[
+                alt.Tooltip("period:N", title="Period"),
+                alt.Tooltip("series:N", title="Series"),
+                alt.Tooltip("score_label:N", title="Score"),
+            ],
+        )
+    )
+    layered = alt.layer(line, points, data=_ROWS).encode(
+        x=alt.X(
+            "period:O", title=None, sort=[], scale=alt.Scale(domain=[]), axis=alt.Axis(labelAngle=0)
+        ),
+        y=alt.Y("score:Q", title=_SCORE_TITLE, scale=alt.Scale(domain=[0, 100], nice=False)),
+    )
+    return _template(layered)
+
+
+_PERIOD_UNITS = (
+    (re.compile(r"\d{4}-Q[1-4]"), "quarters"),
+    (re.compile(r"\d{4}-H[12]"), "halves"),
+    (re.compile(r"\d{4}"), "years"),
+)
+
+
+def _period_unit(periods: Sequence[str]) -> str:
+    for pattern, unit in _PERIOD_UNITS:
+        if periods and all(pattern.fullmatch(p) for p in periods):
+            return unit
+    return "periods"
+
+
+def trend(rows: Iterable[tuple[str, str, float | None]]) -> Chart:
+    """Scores over periods: one line with points per series, periods in the order given.
+
+    rows: (period label, series name such as "Overall" or a pillar name, score or None).
+    """
+    values: list[dict[str, Any]] = []
+    for period, name, raw in rows:
+        score = _number(raw)
+        values.append(
+            {"period": period, "series": name, "score": _round(score), "score_label": _fmt(score)}
+        )
+    periods = _ordered(v["period"] for v in values)
+    series = _ordered(v["series"] for v in values)
+    spec = _stamp(_trend_template(), values, height=280)
+    spec["encoding"]["x"]["sort"] = periods
+    spec["encoding"]["x"]["scale"]["domain"] = periods
+    line, points = spec["layer"]
+    for encoding in (line["encoding"]["stroke"], points["encoding"]["color"]):
+        encoding["scale"]["domain"] = series
+    points["encoding"]["shape"]["scale"]["domain"] = series
+    cell = {(v["period"], v["series"]): v["score_label"] for v in values}
+    table = [[p, *(cell.get((p, s), "n/a") for s in series)] for p in periods]
+    return Chart("trend", spec, _trend_alt(values, periods, series), ["Period", *series], table)
+
+
+def _trend_alt(values: list[dict[str, Any]], periods: list[str], series: list[str]) -> str:
+    if not series:
+        return "No scores to show over time."
+    main = "Overall" if "Overall" in series else series[0]
+    points = [v for v in values if v["series"] == main and v["score"] is not None]
+    if not points:
+        text = f"{main} has no score in any period."
+    elif len(points) == 1:
+        text = f"{main} score was {points[0]['score_label']} in {points[0]['period']}."
+    else:
+        first, last = points[0], points[-1]
+        span = periods.index(last["period"]) - periods.index(first["period"]) + 1
+        verb = "rose" if last["score"] > first["score"] else "fell"
+        if last["score"] == first["score"]:
+            moved = f"held at {last['score_label']}"
+        else:
+            moved = f"{verb} from {first['score_label']} to {last['score_label']}"
+        text = f"{main} score {moved} over {span} {_period_unit(periods)}."
+    latest = periods[-1] if periods else ""
+    others = [
+        v
+        for v in values
+        if v["series"] != main and v["period"] == latest and v["score"] is not None
+    ]
+    if others:
+        low = min(others, key=lambda v: v["score"])
+        kind = "pillar" if main == "Overall" else "series"
+        text += f" In {latest}, {low['series']} is the lowest {kind} at {low['score_label']}."
+    return text
+
+
+# -- heat map ---------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _heatmap_template() -> str:
+    # Pillar names wrap onto lines of words when the columns are wide enough, and turn 45
+    # degrees when they are not; institution names get up to 30 % of the width.
+    narrow = f"bandwidth('x') < {_HEAT_NARROW}"
+    wrapped = r"split(replace(datum.label, regexp('(.{8,}?)\\s+', 'g'), '$1\n'), '\n')"
+    x_axis = alt.Axis(
+        orient="top",
+        domain=False,
+        ticks=False,
+        labelLimit=120,
+        labelExpr=f"{narrow} ? datum.label : {wrapped}",
+        labelAngle=alt.ExprRef(expr=f"{narrow} ? -45 : 0"),
+        labelAlign=alt.ExprRef(expr=f"{narrow} ? 'left' : 'center'"),
+        labelBaseline="line-bottom",
+    )
+    y_axis = alt.Axis(
+        domain=False,
+        ticks=False,
+        labelLimit=alt.ExprRef(expr="clamp(containerSize()[0] * 0.3, 60, 240)"),
+    )
+    x = alt.X("pillar:N", sort=None, title=None, axis=x_axis, scale=alt.Scale(paddingInner=0.04))
+    y = alt.Y(
+        "institution:N", sort=None, title=None, axis=y_axis, scale=alt.Scale(paddingInner=0.06)
+    )
+    tooltip = [
+        alt.Tooltip("institution:N", title="Institution"),
+        alt.Tooltip("pillar:N", title="Pillar"),
+        alt.Tooltip("score_label:N", title="Score"),
+        alt.Tooltip("label:N", title="Grade"),
+    ]
+    legend = alt.Legend(title="Score", orient="bottom", gradientLength=180)
+    scale = alt.Scale(scheme=HEATMAP_SCHEME, domain=[0, 100])
+    scored = (
+        alt.Chart()
+        .transform_filter("datum.score != null")
+        .mark_rect()
+        .encode(x=x, y=y, color=alt.Color("score:Q", scale=scale, legend=legend), tooltip=tooltip)
+    )
+    missing = (
+        alt.Chart()
+        .transform_filter("datum.score == null")
+        .mark_rect(color=MISSING_FILL)
+        .encode(x=x, y=y, tooltip=tooltip)
+    )
+    ink = alt.when("datum.score != null && datum.score >= 60").then(alt.value("#FFFFFF"))
+    letters = (
+        alt.Chart()
+        .mark_text(fontWeight="bold", fontSize=12)
+        .encode(
+            x=x, y=y, text="label:N", color=ink.otherwise(alt.value("#000000")), tooltip=tooltip
+        )
+    )
+    return _template(alt.layer(scored, missing, letters, data=_ROWS))
+
+
+def heatmap(rows: Iterable[tuple[str, str, float | None, str | None]]) -> Chart:
+    """Institutions by pillars: cells coloured by score with the grade written in each.
+
+    rows: (institution name, pillar name, score or None, grade or None); institutions and
+    pillars appear in the order first given. A cell without a score reads "n/a".
+    """
+    values: list[dict[str, Any]] = []
+    for institution, pillar, raw, grade in rows:
+        score = _number(raw)
+        label = (grade or _fmt(score)) if score is not None else "n/a"
+        values.append(
+            {
+                "institution": institution,
+                "pillar": pillar,
+                "score": _round(score),
+                "grade": grade if score is not None else None,
+                "label": label,
+                "score_label": _fmt(score),
+            }
+        )
+    institutions = _ordered(v["institution"] for v in values)
+    pillars = _ordered(v["pillar"] for v in values)
+    spec = _stamp(_heatmap_template(), values, height=110 + 28 * max(len(institutions), 1))
+    cell: dict[tuple[str, str], str] = {}
+    for v in values:
+        shown = v["score_label"] + (f" ({v['grade']})" if v["grade"] else "")
+        cell[(v["institution"], v["pillar"])] = shown
+    table = [[i, *(cell.get((i, p), "n/a") for p in pillars)] for i in institutions]
+    alt_text = _heatmap_alt(values, institutions, pillars)
+    return Chart("heatmap", spec, alt_text, ["Institution", *pillars], table)
+
+
+def _heatmap_alt(values: list[dict[str, Any]], institutions: list[str], pillars: list[str]) -> str:
+    text = (
+        f"Heat map of {len(institutions)} institutions on {len(pillars)} pillars; "
+        "each cell shows the grade, darker blue is a higher score."
+    )
+    scored = [v for v in values if v["score"] is not None]
+    if scored:
+        high = max(scored, key=lambda v: v["score"])
+        low = min(scored, key=lambda v: v["score"])
+        text += (
+            f" Highest: {high['institution']} on {high['pillar']} at {high['score_label']};"
+            f" lowest: {low['institution']} on {low['pillar']} at {low['score_label']}."
+        )
+    if len(scored) < len(values):
+        text += f" {len(values) - len(scored)} of {len(values)} cells have no score."
+    return text
+
+
+# -- distribution -----------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _distribution_template() -> str:
+    legend = alt.Legend(title=None, orient="bottom")
+    domain = [_OTHERS, _HIGHLIGHTED]
+    colour = alt.Color(
+        "group:N",
+        scale=alt.Scale(domain=domain, range=[OTHERS_COLOUR, HIGHLIGHT_COLOUR]),
+        legend=legend,
+    )
+    shape = alt.Shape(
+        "group:N", scale=alt.Scale(domain=domain, range=["circle", "diamond"]), legend=legend
+    )
+    y = alt.Y("jitter:Q", scale=alt.Scale(domain=[0, 1]), axis=None, title=None)
+    tooltip = [
+        alt.Tooltip("institution:N", title="Institution"),
+        alt.Tooltip("score_label:N", title="Score"),
+    ]
+    others = (
+        alt.Chart()
+        .transform_filter("!datum.highlighted")
+        .mark_point(filled=True, size=45, opacity=0.6)
+        .encode(x=_score_x("score"), y=y, color=colour, shape=shape, tooltip=tooltip)
+    )
+    chosen = alt.Chart().transform_filter("datum.highlighted")
+    marked = chosen.mark_point(filled=True, size=160, opacity=1).encode(
+        x=_score_x("score"), y=y, color=colour, shape=shape, tooltip=tooltip
+    )
+    names = chosen.mark_text(dy=-14, fontWeight="bold").encode(
+        x=_score_x("score"), y=y, text="institution:N"
+    )
+    median = alt.Chart().transform_aggregate(median="median(score)")
+    rule = median.mark_rule(color=RULE_COLOUR, strokeDash=[4, 4]).encode(x=_score_x("median"))
+    caption = (
+        median.transform_calculate(text="'median ' + format(datum.median, '.1f')")
+        .mark_text(align="left", baseline="top", dx=4, fontSize=10)
+        .encode(x=_score_x("median"), y=alt.value(0), text="text:N")
+    )
+    return _template(alt.layer(others, rule, caption, marked, names, data=_ROWS))
+
+
+def distribution(rows: Iterable[tuple[str, float | None]], highlight: Collection[str]) -> Chart:
+    """Many institutions' scores on one measure as dots on 0..100, with some highlighted.
+
+    rows: (institution name, score or None); highlight: names of the institutions to mark (a
+    distinct colour and shape, and their name). Institutions without a score are left out of the
+    plot and listed in the table.
+    """
+    chosen = set(highlight)
+    listed = [(name, _number(raw)) for name, raw in rows]
+    values: list[dict[str, Any]] = []
+    order = 0
+    for name, score in listed:
+        if score is None:
+            continue
+        marked = name in chosen
+        jitter = 0.5 if marked else 0.12 + 0.76 * ((order * 0.6180339887) % 1.0)
+        order += 0 if marked else 1
+        values.append(
+            {
+                "institution": name,
+                "score": _round(score),
+                "score_label": _fmt(score),
+                "highlighted": marked,
+                "group": _HIGHLIGHTED if marked else _OTHERS,
+                "jitter": round(jitter, 4),
+            }
+        )
+    spec = _stamp(_distribution_template(), values, height=190)
+    ranked = sorted(listed, key=lambda item: (item[1] is None, -(item[1] or 0.0)))
+    table = [[name, _fmt(score), "yes" if name in chosen else ""] for name, score in ranked]
+    return Chart(
+        "distribution",
+        spec,
+        _distribution_alt(listed, chosen),
+        ["Institution", "Score", "Highlighted"],
+        table,
+    )
+
+
+def _distribution_alt(listed: list[tuple[str, float | None]], chosen: set[str]) -> str:
+    scores = [score for _, score in listed if score is not None]
+    if not scores:
+        return f"None of the {len(listed)} institutions has a score."
+    middle = statistics.median(scores)
+    text = (
+        f"Scores of {len(scores)} institutions range from {_fmt(min(scores))} to "
+        f"{_fmt(max(scores))} (median {_fmt(middle)})."
+    )
+    for name, score in [item for item in listed if item[0] in chosen][:5]:
+        if score is None:
+            text += f" {name} has no score."
+        else:
+            rank = 1 + sum(1 for other in scores if other > score)
+            text += f" {name} scores {_fmt(score)}, rank {rank} of {len(scores)}."
+    if len(scores) < len(listed):
+        left_out = len(listed) - len(scores)
+        text += f" {left_out} without a score {'is' if left_out == 1 else 'are'} not shown."
+    return text
+
+
+# -- HTML for a Markdown page -----------------------------------------------------------------
+
+# Characters Markdown, attr_list or Jinja could read as syntax, as numeric references; control
+# characters (Markdown keeps its own placeholders in STX/ETX) become U+FFFD, and line breaks an
+# entity, so the block never holds a blank line.
+_INERT = {ord(c): f"&#{ord(c)};" for c in "*_`[]{}|\\\n"}
+_INERT.update({c: "\ufffd" for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]})
+_INERT[ord("\r")] = ""
+
+
+def _text(value: str) -> str:
+    return html.escape(value, quote=True).translate(_INERT)
+
+
+def chart_html(chart: Chart, *, chart_id: str) -> str:
+    """The HTML block that embeds `chart` in a Markdown page.
+
+    One block starting at column 0 with no blank line, so Python-Markdown passes it through
+    untouched; every text is escaped, Markdown's own characters included. Put it between blank
+    lines. The page's script draws the chart from the `data-spec` attribute.
+    """
+    spec = json.dumps(chart.spec, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    height = chart.spec.get("height")
+    style = f' style="min-height:{int(height)}px"' if isinstance(height, int | float) else ""
+    head = "".join(f'<th scope="col">{_text(c)}</th>' for c in chart.columns)
+    body = [
+        "<tr>"
+        + "".join(
+            f'<th scope="row">{_text(cell)}</th>' if i == 0 else f"<td>{_text(cell)}</td>"
+            for i, cell in enumerate(row)
+        )
+        + "</tr>"
+        for row in chart.rows
+    ]
+    lines = [
+        f'<figure class="scorecard-chart-figure" data-chart-kind="{_text(chart.kind)}">',
+        f'<div class="scorecard-chart" id="{_text(chart_id)}" data-spec="{_text(spec)}" role="img"'
+        f' aria-label="{_text(chart.alt)}"{style}></div>',
+        f"<figcaption>{_text(chart.alt)}</figcaption>",
+        '<details class="scorecard-chart-data">',
+        "<summary>Data for this chart</summary>",
+        f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>",
+        *body,
+        "</tbody>\n</table>",
+        "</details>",
+        "</figure>",
+    ]
+    return "\n".join(lines)
+
+
+# -- files the site ships ---------------------------------------------------------------------
+
+_SCRIPT = r"""/* scorecard: draws every .scorecard-chart from its data-spec with vega-embed.
+   Runs on page load and on each of Material's document$ emissions (instant navigation), and
+   draws again with the other theme when Material's palette changes. */
+(function () {
+  "use strict";
+  var SELECTOR = ".scorecard-chart";
+  var drawn = [];
+  var missingBundle = false;
+
+  function scheme() {
+    var body = document.body;
+    return body && body.getAttribute("data-md-color-scheme") === "slate" ? "dark" : "light";
+  }
+
+  function themeConfig(el, dark) {
+    var style = window.getComputedStyle(el);
+    var ink = style.color || (dark ? "#e2e4e9" : "#1f2328");
+    var muted = dark ? "rgba(226, 228, 233, 0.5)" : "rgba(0, 0, 0, 0.45)";
+    var grid = dark ? "rgba(255, 255, 255, 0.14)" : "rgba(0, 0, 0, 0.1)";
+    return {
+      background: "transparent",
+      font: style.fontFamily || "sans-serif",
+      axis: {
+        labelColor: ink, titleColor: ink, domainColor: muted, tickColor: muted, gridColor: grid
+      },
+      legend: {labelColor: ink, titleColor: ink},
+      title: {color: ink, subtitleColor: ink},
+      header: {labelColor: ink, titleColor: ink},
+      text: {color: ink}
+    };
+  }
+
+  function forget(el) {
+    drawn = drawn.filter(function (entry) {
+      if (entry.el !== el) return true;
+      entry.result.finalize();
+      return false;
+    });
+  }
+
+  function prune() {
+    drawn = drawn.filter(function (entry) {
+      if (entry.el.isConnected) return true;
+      entry.result.finalize();
+      return false;
+    });
+  }
+
+  function embed(el, mode) {
+    var spec;
+    try {
+      spec = JSON.parse(el.getAttribute("data-spec") || "");
+    } catch (err) {
+      el.setAttribute("data-rendered", "error");
+      console.error("scorecard: chart " + el.id + " has no valid data-spec", err);
+      return Promise.resolve();
+    }
+    var dark = mode === "dark";
+    var options = {
+      actions: false,
+      renderer: "svg",
+      config: themeConfig(el, dark),
+      tooltip: {theme: dark ? "dark" : "light"}
+    };
+    forget(el);
+    return window.vegaEmbed(el, spec, options).then(function (result) {
+      drawn.push({el: el, result: result});
+    }, function (err) {
+      el.setAttribute("data-rendered", "error");
+      console.error("scorecard: chart " + el.id + " could not be drawn", err);
+    });
+  }
+
+  function draw(el) {
+    if (typeof window.vegaEmbed !== "function") {
+      if (!missingBundle) console.error("scorecard: the Vega bundle is not loaded");
+      missingBundle = true;
+      return;
+    }
+    var mode = scheme();
+    el.setAttribute("data-rendered", mode);
+    // One drawing at a time per chart, so a quick change of palette cannot interleave two.
+    el.__scorecardQueue = (el.__scorecardQueue || Promise.resolve()).then(function () {
+      if (el.isConnected && el.getAttribute("data-rendered") === mode) return embed(el, mode);
+    });
+  }
+
+  function renderAll() {
+    prune();
+    var charts = document.querySelectorAll(SELECTOR);
+    for (var i = 0; i < charts.length; i++) {
+      if (!charts[i].hasAttribute("data-rendered")) draw(charts[i]);
+    }
+  }
+
+  function rethemeAll() {
+    var mode = scheme();
+    var charts = document.querySelectorAll(SELECTOR);
+    for (var i = 0; i < charts.length; i++) {
+      var state = charts[i].getAttribute("data-rendered");
+      if (state !== mode && state !== "error") draw(charts[i]);
+    }
+  }
+
+  function start() {
+    renderAll();
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(renderAll);
+    }
+    new MutationObserver(rethemeAll).observe(document.body, {
+      attributes: true,
+      attributeFilter: ["data-md-color-scheme"]
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
+"""
+
+_STYLE = """/* scorecard charts */
+.md-typeset figure.scorecard-chart-figure,
+figure.scorecard-chart-figure {
+  display: block;
+  width: 100%;
+  max-width: 100%;
+  margin: 1.5em 0 2em;
+}
+div.scorecard-chart,
+div.scorecard-chart.vega-embed {
+  display: block;
+  width: 100%;
+  min-height: 10rem;
+}
+div.scorecard-chart[data-rendered] {
+  min-height: 0;
+}
+div.scorecard-chart svg {
+  display: block;
+  max-width: 100%;
+}
+div.scorecard-chart[data-rendered="error"]::before {
+  content: "This chart could not be drawn; its data is in the table below.";
+  font-style: italic;
+}
+.md-typeset .scorecard-chart-figure figcaption,
+.scorecard-chart-figure figcaption {
+  max-width: none;
+  margin: 0.6em 0 0;
+  text-align: left;
+  font-style: normal;
+  font-size: 0.9em;
+  color: var(--md-default-fg-color--light, inherit);
+}
+.scorecard-chart-figure details.scorecard-chart-data {
+  margin: 0.8em 0 0;
+}
+.scorecard-chart-data table {
+  display: block;
+  max-width: 100%;
+  overflow-x: auto;
+}
+.scorecard-chart-data th[scope="row"] {
+  font-weight: normal;
+  white-space: nowrap;
+}
+"""
+
+
+_EXPORTS = "window.vegaEmbed = vegaEmbed;\nwindow.vega = vega;\nwindow.vegaLite = vegaLite;\n"
+
+
+def _vega_lite_version() -> str | None:
+    """The bundle's Vega-Lite minor version, matching the schema Altair writes (v6.4.1 -> 6.4)."""
+    wanted = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return wanted if wanted in vl_convert.get_vegalite_versions() else None
+
+
+@functools.lru_cache(maxsize=1)
+def _runtime() -> tuple[tuple[str, bytes], ...]:
+    version = _vega_lite_version()
+    bundle = vl_convert.javascript_bundle(_EXPORTS, vl_version=version)
+    header = (
+        f"/*! Vega {vl_convert.get_vega_version()}, Vega-Lite {version or 'latest'}, vega-embed "
+        f"{vl_convert.get_vega_embed_version()} (BSD-3-Clause, the Vega project), bundled by "
+        f"vl-convert-python {getattr(vl_convert, '__version__', '')}. Wrapped as a classic "
+        "script: module scripts do not load from file:// pages. */\n"
+    )
+    wrapped = f'{header}(function () {{\n"use strict";\n{bundle}\n}})();\n'
+    return (
+        (RUNTIME_VEGA, wrapped.encode()),
+        (RUNTIME_SCRIPT, _SCRIPT.encode()),
+        (RUNTIME_STYLE, _STYLE.encode()),
+    )
+
+
+def runtime_files() -> dict[str, bytes]:
+    """The files every site with charts ships once, by path under the docs folder."""
+    return dict(_runtime())

@@ -1,0 +1,371 @@
+"""A typed context per page kind: what each page template gets to show.
+
+The fields are the template author's documentation. Everything here is already decided
+for one audience: contexts hold only what that audience may see. Texts are plain strings;
+the template environment escapes them. Charts arrive as finished HTML blocks.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from scorecard import charts
+from scorecard.audience import ScoreSet
+from scorecard.model import Audience, Framework, MetricDef
+from scorecard.score import MetricResult, PillarResult, Result
+
+
+@dataclass(frozen=True)
+class Site:
+    """Shared by every page: who the site is for and which framework made its numbers."""
+
+    audience: Audience
+    internal: bool
+    framework_name: str
+    framework_version: str
+    framework_sha256: str
+    latest_period: str
+
+
+@dataclass(frozen=True)
+class Score:
+    """A score as a reader sees it."""
+
+    value: float | None
+    text: str  # "71.2", or "no score"
+    grade: str | None
+    coverage: str  # "86 %"
+    status: str  # "scored" or "insufficient-data"
+
+
+@dataclass(frozen=True)
+class InstitutionRow:
+    id: str
+    name: str
+    url: str
+    peer_group: str
+    period: str
+    overall: Score
+    trend: str
+    pillars: list[Score]
+
+
+@dataclass(frozen=True)
+class Mover:
+    id: str
+    name: str
+    url: str
+    change: float
+    change_text: str
+    score: Score
+    period: str
+
+
+@dataclass(frozen=True)
+class PillarHead:
+    id: str
+    name: str
+    url: str
+    role: str
+
+
+@dataclass(frozen=True)
+class HomeContext:
+    site: Site
+    pillars: list[PillarHead]
+    institutions: list[InstitutionRow]
+    rises: list[Mover]
+    falls: list[Mover]
+    heatmap: Markup
+    user_pages: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    id: str
+    name: str
+    value: str
+    target: str
+    score: str
+    n: str
+    interval: str
+    source: str
+    status: str
+    note: str  # internal only; empty in public
+
+
+@dataclass(frozen=True)
+class PillarSection:
+    id: str
+    name: str
+    question: str
+    url: str
+    score: Score
+    metrics: list[MetricRow]
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    period: str
+    overall: Score
+    trend: str
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    title: str
+    pillar: str
+    status: str
+    due: str
+    owner: str  # internal only
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    name: str
+    visibility: str
+    metrics: list[MetricRow]
+
+
+@dataclass(frozen=True)
+class InstitutionContext:
+    site: Site
+    id: str
+    name: str
+    anonymous: bool
+    facts: list[tuple[str, str]]  # (label, text): kind, region, beds, peer group ...
+    website: str  # an http(s) address or ""
+    period: str
+    audited: str
+    auditor: str
+    overall: Score
+    trend: str
+    peer_group: str
+    peer_percentile: str
+    peer_median: str
+    peer_count: int
+    pillars: list[PillarSection]
+    beside: list[PillarSection]
+    periods: list[PeriodRow]
+    actions: list[ActionRow]
+    units: list[UnitRow]
+    notes: str  # internal only
+    charts: dict[str, Markup] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PillarInstitutionRow:
+    id: str
+    name: str
+    url: str
+    period: str
+    score: Score
+    metrics: list[str]  # the metric scores, in the order of PillarContext.metrics
+
+
+@dataclass(frozen=True)
+class PillarContext:
+    site: Site
+    id: str
+    name: str
+    question: str
+    description: str
+    role: str
+    weight: str
+    metrics: list[tuple[str, str, str]]  # (id, name, target text)
+    institutions: list[PillarInstitutionRow]
+    distribution: Markup
+    median: str
+
+
+@dataclass(frozen=True)
+class MetricDefRow:
+    id: str
+    name: str
+    description: str
+    kind: str
+    unit: str
+    better: str
+    target: str
+    floor: str
+    weight: str
+    collected: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class MethodologyPillar:
+    id: str
+    name: str
+    question: str
+    role: str
+    weight: str
+    metrics: list[MetricDefRow]
+
+
+@dataclass(frozen=True)
+class MethodologyContext:
+    site: Site
+    pillars: list[MethodologyPillar]
+    grades: list[tuple[str, str]]  # (grade, "80 and above")
+    min_n_public: int
+    min_n_internal: int
+    overall_min_pillars: int
+    core_count: int
+    references: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class DataContext:
+    site: Site
+    files: list[tuple[str, str, str]]  # (link, title, description)
+    result_count: int
+
+
+@dataclass(frozen=True)
+class InstitutionsIndexContext:
+    site: Site
+    institutions: list[InstitutionRow]
+    peer_groups: list[tuple[str, int]]
+
+
+# --- formatting ----------------------------------------------------------------------------
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def signed(value: float | None) -> str:
+    if value is None:
+        return ""
+    return "0.0" if round(value, 1) == 0 else f"{value:+.1f}"
+
+
+def percent_share(value: float) -> str:
+    return f"{100 * value:.0f} %"
+
+
+def score_of(result: PillarResult | None) -> Score:
+    if result is None:
+        return Score(None, "not reported", None, "0 %", "insufficient-data")
+    if result.score is None:
+        return Score(None, "insufficient data", None, percent_share(result.coverage), result.status)
+    return Score(result.score, fmt(result.score), result.grade, percent_share(result.coverage),
+                 "scored")
+
+
+def overall_of(result: Result) -> Score:
+    o = result.overall
+    if o.score is None:
+        return Score(None, "no overall score", None, percent_share(o.coverage),
+                     "insufficient-data")
+    return Score(o.score, fmt(o.score), o.grade, percent_share(o.coverage), "scored")
+
+
+def number(value: float) -> str:
+    return f"{value:,.1f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+
+
+def value_text(metric: MetricDef, value: float | bool | None) -> str:
+    if value is None:
+        return ""
+    if metric.kind == "boolean":
+        return "yes" if value else "no"
+    if metric.kind == "level":
+        return f"{int(value)} of {metric.max}"
+    unit = metric.unit.strip()
+    if metric.kind == "percent":
+        return f"{float(value):.1f} %"
+    return f"{number(float(value))} {unit}".strip()
+
+
+def target_text(metric: MetricDef) -> str:
+    if metric.kind == "boolean":
+        return "yes" if metric.better == "higher" else "no"
+    if metric.kind == "level":
+        return f"{metric.max} of {metric.max}"
+    if metric.target is None:
+        return ""
+    sign = "≥" if metric.better == "higher" else "≤"
+    unit = "%" if metric.kind == "percent" else metric.unit
+    return f"{sign} {number(metric.target)} {unit}".strip()
+
+
+def floor_text(metric: MetricDef) -> str:
+    if metric.floor is None or metric.kind in ("boolean", "level"):
+        return ""
+    unit = "%" if metric.kind == "percent" else metric.unit
+    return f"{number(metric.floor)} {unit}".strip()
+
+
+STATUS_TEXT = {
+    "reported": "reported",
+    "missing": "missing",
+    "not-reported": "not reported",
+    "not-applicable": "not applicable",
+    "suppressed": "suppressed",
+}
+
+
+def status_text(result: MetricResult) -> str:
+    text = STATUS_TEXT[result.status]
+    if result.status == "suppressed" and result.reason:
+        return f"suppressed ({result.reason})"
+    if result.status == "not-applicable" and result.reason:
+        return f"not applicable: {result.reason}"
+    return text
+
+
+def metric_row(
+    metric_id: str,
+    metric: MetricDef,
+    result: MetricResult,
+    source: str = "",
+    note: str = "",
+) -> MetricRow:
+    interval = ""
+    if result.ci95 is not None:
+        interval = f"{result.ci95[0]:.1f} to {result.ci95[1]:.1f}"
+    return MetricRow(
+        id=metric_id,
+        name=metric.name,
+        value=value_text(metric, result.value),
+        target=target_text(metric),
+        score=fmt(result.score),
+        n="" if result.n is None else f"{result.n:,}",
+        interval=interval,
+        source=source,
+        status=status_text(result),
+        note=note,
+    )
+
+
+def chart_block(chart: charts.Chart, chart_id: str) -> Markup:
+    return Markup(charts.chart_html(chart, chart_id=chart_id))  # noqa: S704 - escaped by charts
+
+
+def median_text(values: list[float]) -> str:
+    return fmt(statistics.median(values)) if values else ""
+
+
+def site_of(scores: ScoreSet) -> Site:
+    fw: Framework = scores.framework
+    latest = max((r for r in scores.results), key=lambda r: r.period_order, default=None)
+    return Site(
+        audience=scores.audience,
+        internal=scores.audience == "internal",
+        framework_name=fw.name,
+        framework_version=fw.version,
+        framework_sha256=fw.sha256,
+        latest_period=latest.period if latest else "",
+    )
+
+
+def as_dict(context: Any) -> dict[str, Any]:
+    """A context's fields as template variables (shallow: nested objects stay objects)."""
+    return {name: getattr(context, name) for name in context.__dataclass_fields__}

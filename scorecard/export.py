@@ -1,0 +1,140 @@
+"""Scores as data: the ``scorecard-scores/1`` JSON, CSV rows and a text table.
+
+Full precision inside; two decimals in exports, one on screen.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from scorecard.audience import ScoreSet
+from scorecard.score import MetricResult, PillarResult, Result
+
+FORMAT = "scorecard-scores/1"
+
+
+def r2(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def r1(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def _metric(m: MetricResult) -> dict[str, Any]:
+    value: Any = m.value
+    if isinstance(value, float):
+        value = r2(value)
+    out: dict[str, Any] = {"value": value}
+    if m.n is not None:
+        out["n"] = m.n
+    if m.ci95 is not None:
+        out["ci95"] = [r2(m.ci95[0]), r2(m.ci95[1])]
+    out["score"] = r2(m.score)
+    out["status"] = m.status
+    if m.reason:
+        out["reason"] = m.reason
+    return out
+
+
+def _pillar(p: PillarResult) -> dict[str, Any]:
+    out: dict[str, Any] = {"score": r2(p.score), "grade": p.grade, "coverage": r2(p.coverage)}
+    if p.status != "scored":
+        out["status"] = p.status
+    return out
+
+
+def result_dict(r: Result) -> dict[str, Any]:
+    o = r.overall
+    return {
+        "institution": r.institution,
+        "period": r.period,
+        "overall": {
+            "score": r2(o.score),
+            "grade": o.grade,
+            "coverage": r2(o.coverage),
+            "trend": r2(o.trend),
+            "peer_percentile": r2(o.peer_percentile),
+        },
+        "pillars": {pid: _pillar(p) for pid, p in r.pillars.items()},
+        "metrics": {mid: _metric(m) for mid, m in r.metrics.items()},
+    }
+
+
+def scores_document(scores: ScoreSet) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "framework": {"version": scores.framework.version, "sha256": scores.framework.sha256},
+        "audience": scores.audience,
+        "results": [result_dict(r) for r in scores.results],
+    }
+
+
+def scores_json(scores: ScoreSet) -> str:
+    return json.dumps(scores_document(scores), indent=2, ensure_ascii=False) + "\n"
+
+
+def csv_header(scores: ScoreSet) -> list[str]:
+    head = ["institution", "period", "overall_score", "overall_grade", "overall_coverage"]
+    head += ["trend", "peer_percentile"]
+    for pillar in scores.framework.pillars:
+        head += [f"{pillar}_score", f"{pillar}_grade", f"{pillar}_coverage"]
+    return head
+
+
+def csv_rows(scores: ScoreSet) -> list[list[str]]:
+    def cell(value: float | str | None) -> str:
+        if value is None:
+            return ""
+        return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+    rows = []
+    for r in scores.results:
+        o = r.overall
+        row = [r.institution, r.period, cell(o.score), cell(o.grade), cell(o.coverage)]
+        row += [cell(o.trend), cell(o.peer_percentile)]
+        for pillar in scores.framework.pillars:
+            p = r.pillars.get(pillar)
+            row += [cell(p.score), cell(p.grade), cell(p.coverage)] if p else ["", "", ""]
+        rows.append(row)
+    return rows
+
+
+def scores_csv(scores: ScoreSet) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(csv_header(scores))
+    writer.writerows(csv_rows(scores))
+    return buffer.getvalue()
+
+
+def scores_table(scores: ScoreSet) -> str:
+    """A fixed-width table for a terminal: one row per institution and period."""
+    pillars = list(scores.framework.pillars)
+    head = ["institution", "period", "overall", "cover", "trend", "peer%", *pillars]
+    rows: list[list[str]] = []
+    for r in scores.results:
+        o = r.overall
+        overall = f"{r1(o.score)} {o.grade}" if o.score is not None else "n/a"
+        trend = "" if o.trend is None else f"{o.trend:+.1f}"
+        row = [r.institution, r.period, overall, f"{o.coverage:.0%}", trend]
+        row.append("" if o.peer_percentile is None else f"{o.peer_percentile:.0f}")
+        for pillar in pillars:
+            p = r.pillars.get(pillar)
+            if p is None:
+                row.append("")
+            elif p.score is None:
+                row.append("insuff.")
+            else:
+                row.append(f"{r1(p.score)} {p.grade}")
+        rows.append(row)
+    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h)
+              for i, h in enumerate(head)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(lines) + "\n"

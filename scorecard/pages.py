@@ -1,0 +1,453 @@
+"""Gather every page of one audience's site: its path, its templates and its context.
+
+Nothing is written here. Links are relative to the page's own Markdown file, so MkDocs
+(or Zensical) resolves and checks them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from scorecard import charts
+from scorecard.audience import AuditView, ScoreSet, view_audit
+from scorecard.context import (
+    ActionRow,
+    DataContext,
+    HomeContext,
+    InstitutionContext,
+    InstitutionRow,
+    InstitutionsIndexContext,
+    MethodologyContext,
+    MethodologyPillar,
+    MetricDefRow,
+    MetricRow,
+    Mover,
+    PeriodRow,
+    PillarContext,
+    PillarHead,
+    PillarInstitutionRow,
+    PillarSection,
+    Site,
+    UnitRow,
+    chart_block,
+    floor_text,
+    fmt,
+    median_text,
+    metric_row,
+    number,
+    overall_of,
+    score_of,
+    signed,
+    site_of,
+    target_text,
+)
+from scorecard.model import Audit, Framework, Institution, Project, Source
+from scorecard.score import MetricResult, Result, score_metric
+
+MOVERS = 5
+KIND_NAMES = {
+    "academic-medical-center": "Academic medical center",
+    "community-hospital": "Community hospital",
+    "health-system": "Health system",
+    "group-practice": "Group practice",
+    "other": "Other",
+}
+
+
+def short_name(pillar_id: str) -> str:
+    """A pillar's id as a short column heading: `complex_care` -> `Complex care`."""
+    return pillar_id.replace("_", " ").replace("-", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Page:
+    """One Markdown page to render: ``path`` inside the docs folder."""
+
+    path: str
+    templates: list[str]
+    context: Any
+    title: str
+
+
+def _latest(results: list[Result]) -> dict[str, Result]:
+    latest: dict[str, Result] = {}
+    for r in results:
+        latest[r.institution] = r  # results are sorted by institution, then period
+    return latest
+
+
+def _by_institution(results: list[Result]) -> dict[str, list[Result]]:
+    grouped: dict[str, list[Result]] = {}
+    for r in results:
+        grouped.setdefault(r.institution, []).append(r)
+    return grouped
+
+
+class Gatherer:
+    """Builds the page contexts of one audience from its scores."""
+
+    def __init__(self, project: Project, scores: ScoreSet) -> None:
+        self.project = project
+        self.scores = scores
+        self.framework: Framework = scores.framework
+        self.site: Site = site_of(scores)
+        self.latest = _latest(scores.results)
+        self.history = _by_institution(scores.results)
+        # shown id -> real institution
+        self.real: dict[str, Institution] = {
+            ident.id: project.institutions[real_id] for real_id, ident in scores.identities.items()
+        }
+        self.names = {ident.id: ident.name for ident in scores.identities.values()}
+        self.audits: dict[tuple[str, str], Audit] = {}
+        for audit in project.audits:
+            ident = scores.identities.get(audit.institution)
+            if ident is not None:
+                self.audits[(ident.id, audit.period.label)] = audit
+        self.shown_ids = sorted(
+            (i for i in self.names if i in self.latest), key=lambda i: self.names[i].lower()
+        )
+
+    # --- shared pieces ------------------------------------------------------------------
+
+    def _row(self, inst_id: str, prefix: str) -> InstitutionRow:
+        r = self.latest[inst_id]
+        return InstitutionRow(
+            id=inst_id,
+            name=self.names[inst_id],
+            url=f"{prefix}institutions/{inst_id}.md",
+            peer_group=r.peer_group,
+            period=r.period,
+            overall=overall_of(r),
+            trend=signed(r.overall.trend),
+            pillars=[score_of(r.pillars.get(p)) for p in self.framework.pillars],
+        )
+
+    def _pillar_heads(self, prefix: str) -> list[PillarHead]:
+        return [
+            PillarHead(pid, p.name, f"{prefix}pillars/{pid}.md", p.role)
+            for pid, p in self.framework.pillars.items()
+        ]
+
+    def _movers(self, prefix: str) -> tuple[list[Mover], list[Mover]]:
+        movers = []
+        for inst_id in self.shown_ids:
+            r = self.latest[inst_id]
+            if r.overall.trend is not None:
+                movers.append(
+                    Mover(
+                        inst_id,
+                        self.names[inst_id],
+                        f"{prefix}institutions/{inst_id}.md",
+                        r.overall.trend,
+                        signed(r.overall.trend),
+                        overall_of(r),
+                        r.period,
+                    )
+                )
+        rises = sorted((m for m in movers if m.change > 0), key=lambda m: (-m.change, m.name))
+        falls = sorted((m for m in movers if m.change < 0), key=lambda m: (m.change, m.name))
+        return rises[:MOVERS], falls[:MOVERS]
+
+    # --- pages --------------------------------------------------------------------------
+
+    def home(self) -> Page:
+        rows = [self._row(i, "") for i in self.shown_ids]
+        heat = charts.heatmap(
+            (
+                self.names[i],
+                short_name(pid),
+                self.latest[i].pillars[pid].score if pid in self.latest[i].pillars else None,
+                self.latest[i].pillars[pid].grade if pid in self.latest[i].pillars else None,
+            )
+            for i in self.shown_ids
+            for pid, p in self.framework.pillars.items()
+            if p.role == "core"
+        )
+        rises, falls = self._movers("")
+        context = HomeContext(
+            site=self.site,
+            pillars=self._pillar_heads(""),
+            institutions=rows,
+            rises=rises,
+            falls=falls,
+            heatmap=chart_block(heat, "chart-heatmap"),
+            user_pages=[],
+        )
+        return Page("index.md", ["home.md.j2"], context, "Home")
+
+    def institutions_index(self) -> Page:
+        groups: dict[str, int] = {}
+        for i in self.shown_ids:
+            groups[self.latest[i].peer_group] = groups.get(self.latest[i].peer_group, 0) + 1
+        context = InstitutionsIndexContext(
+            site=self.site,
+            institutions=[self._row(i, "../") for i in self.shown_ids],
+            peer_groups=sorted(groups.items()),
+        )
+        return Page("institutions/index.md", ["institutions.md.j2"], context, "Institutions")
+
+    def institution(self, inst_id: str) -> Page:
+        fw = self.framework
+        r = self.latest[inst_id]
+        inst = self.real[inst_id]
+        audit = self.audits[(inst_id, r.period)]
+        view = view_audit(audit, self.scores.audience, fw)
+        anonymous = self.scores.identities[inst.id].anonymous
+        sections = [self._section(pid, r, view) for pid in fw.pillars if pid in r.pillars]
+        peers = [
+            x for x in self.scores.results
+            if x.peer_group == r.peer_group and x.period == r.period
+        ]
+        peer_scores = [x.overall.score for x in peers if x.overall.score is not None]
+        history = self.history[inst_id]
+        trend_rows: list[tuple[str, str, float | None]] = []
+        for h in history:
+            trend_rows.append((h.period, "Overall", h.overall.score))
+            for pid in fw.core_pillars:
+                pillar = h.pillars.get(pid)
+                trend_rows.append((h.period, fw.pillars[pid].name, pillar.score if pillar else None))
+        chart_map = {
+            "pillars": chart_block(
+                charts.pillar_scores(
+                    [
+                        (s.id, s.name, s.score.value, s.score.grade, r.pillars[s.id].coverage)
+                        for s in sections
+                    ],
+                    bands=list(fw.grades),
+                ),
+                "chart-pillars",
+            ),
+            "trend": chart_block(charts.trend(trend_rows), "chart-trend"),
+        }
+        if len(peers) > 1:
+            chart_map["peers"] = chart_block(
+                charts.distribution(
+                    [(self.names[x.institution], x.overall.score) for x in peers],
+                    highlight=[self.names[inst_id]],
+                ),
+                "chart-peers",
+            )
+        facts: list[tuple[str, str]] = [("Peer group", r.peer_group)]
+        if not anonymous:
+            d = inst.data
+            facts = [("Kind", KIND_NAMES.get(d.kind, d.kind)), ("Region", d.region), *facts]
+            if d.beds is not None:
+                facts.append(("Beds", f"{d.beds:,}"))
+            if d.physicians is not None:
+                facts.append(("Physicians", f"{d.physicians:,}"))
+        fw_pillars = fw.pillars
+        context = InstitutionContext(
+            site=self.site,
+            id=inst_id,
+            name=self.names[inst_id],
+            anonymous=anonymous,
+            facts=facts,
+            website="" if anonymous else (inst.data.website or ""),
+            period=r.period,
+            audited=audit.data.audited.isoformat(),
+            auditor="" if anonymous else view.auditor,
+            overall=overall_of(r),
+            trend=signed(r.overall.trend),
+            peer_group=r.peer_group,
+            peer_percentile=fmt(r.overall.peer_percentile, 0),
+            peer_median=median_text(peer_scores),
+            peer_count=len(peer_scores),
+            pillars=[s for s in sections if fw_pillars[s.id].role == "core"],
+            beside=[s for s in sections if fw_pillars[s.id].role != "core"],
+            periods=[PeriodRow(h.period, overall_of(h), signed(h.overall.trend)) for h in history],
+            actions=[
+                ActionRow(
+                    title=a.title,
+                    pillar=fw_pillars[a.pillar].name if a.pillar in fw_pillars else a.pillar,
+                    status=a.status.replace("-", " "),
+                    due=a.due.isoformat() if a.due else "",
+                    owner=(a.owner or "") if self.site.internal else "",
+                )
+                for a in view.actions
+            ],
+            units=self._units(view),
+            notes=view.notes,
+            charts=chart_map,
+        )
+        return Page(f"institutions/{inst_id}.md", [f"institution-{inst_id}.md.j2",
+                                                   "institution.md.j2"], context, self.names[inst_id])
+
+    def _source_text(self, source: Source | None, source_id: str | None) -> str:
+        if source is None:
+            return source_id or ""
+        text = source.instrument or source.id
+        if source.kind:
+            text += f" ({source.kind.replace('-', ' ')})"
+        return text
+
+    def _section(self, pid: str, r: Result, view: AuditView) -> PillarSection:
+        fw = self.framework
+        pillar = fw.pillars[pid]
+        entries = view.audit.data.metrics
+        rows: list[MetricRow] = []
+        for mid in fw.metrics_by_pillar.get(pid, []):
+            metric = fw.metrics[mid]
+            result = r.metrics.get(mid, MetricResult("missing"))
+            entry = entries.get(mid)
+            source_id = entry.source if entry is not None and result.status == "reported" else None
+            source = view.sources.get(source_id) if source_id else None
+            rows.append(
+                metric_row(
+                    mid,
+                    metric,
+                    result,
+                    source=self._source_text(source, source_id),
+                    note=view.metric_notes.get(mid, ""),
+                )
+            )
+        return PillarSection(
+            id=pid,
+            name=pillar.name,
+            question=pillar.question,
+            url=f"../pillars/{pid}.md",
+            score=score_of(r.pillars.get(pid)),
+            metrics=rows,
+        )
+
+    def _units(self, view: AuditView) -> list[UnitRow]:
+        fw = self.framework
+        out = []
+        for unit in view.units:
+            rows = []
+            for mid, seen in unit.observations.items():
+                metric = fw.metrics.get(mid)
+                if metric is None:
+                    continue
+                rows.append(metric_row(mid, metric, score_metric(metric, seen)))
+            out.append(UnitRow(unit.name, unit.visibility, rows))
+        return out
+
+    def pillar(self, pid: str) -> Page:
+        fw = self.framework
+        pillar = fw.pillars[pid]
+        metric_ids = fw.metrics_by_pillar.get(pid, [])
+        rows = []
+        scores = []
+        for inst_id in self.shown_ids:
+            r = self.latest[inst_id]
+            if pid not in r.pillars:
+                continue
+            score = score_of(r.pillars[pid])
+            if score.value is not None:
+                scores.append(score.value)
+            rows.append(
+                PillarInstitutionRow(
+                    id=inst_id,
+                    name=self.names[inst_id],
+                    url=f"../institutions/{inst_id}.md",
+                    period=r.period,
+                    score=score,
+                    metrics=[
+                        fmt(r.metrics[m].score) if m in r.metrics else "" for m in metric_ids
+                    ],
+                )
+            )
+        dist = charts.distribution(
+            [(row.name, row.score.value) for row in rows], highlight=[]
+        )
+        context = PillarContext(
+            site=self.site,
+            id=pid,
+            name=pillar.name,
+            question=pillar.question,
+            description=pillar.description,
+            role=pillar.role,
+            weight=number(pillar.weight),
+            metrics=[(m, fw.metrics[m].name, target_text(fw.metrics[m])) for m in metric_ids],
+            institutions=rows,
+            distribution=chart_block(dist, f"chart-pillar-{pid}"),
+            median=median_text(scores),
+        )
+        return Page(f"pillars/{pid}.md", [f"pillar-{pid}.md.j2", "pillar.md.j2"], context,
+                    pillar.name)
+
+    def methodology(self) -> Page:
+        fw = self.framework
+        bands = list(fw.grades)
+        grades = []
+        for index, (letter, minimum) in enumerate(bands):
+            if index == len(bands) - 1:
+                grades.append((letter, f"below {number(bands[index - 1][1])}" if index else "all"))
+            else:
+                grades.append((letter, f"{number(minimum)} and above"))
+        pillars = [
+            MethodologyPillar(
+                id=pid,
+                name=p.name,
+                question=p.question,
+                role=p.role,
+                weight=number(p.weight),
+                metrics=[
+                    MetricDefRow(
+                        id=mid,
+                        name=m.name,
+                        description=m.description,
+                        kind=m.kind,
+                        unit=m.unit,
+                        better=m.better,
+                        target=target_text(m),
+                        floor=floor_text(m),
+                        weight=number(m.weight),
+                        collected=m.collected,
+                        basis=m.basis,
+                    )
+                    for mid in fw.metrics_by_pillar.get(pid, [])
+                    for m in [fw.metrics[mid]]
+                ],
+            )
+            for pid, p in fw.pillars.items()
+        ]
+        context = MethodologyContext(
+            site=self.site,
+            pillars=pillars,
+            grades=grades,
+            min_n_public=fw.min_n_public,
+            min_n_internal=fw.min_n_internal,
+            overall_min_pillars=fw.overall_min_pillars,
+            core_count=len(fw.core_pillars),
+            references=sorted(fw.references.items()),
+        )
+        return Page("methodology.md", ["methodology.md.j2"], context, "Methodology")
+
+    def data(self) -> Page:
+        files = [
+            ("data/scores.json", "scores.json",
+             "every score of every institution and period (format scorecard-scores/1)"),
+            ("data/scores.csv", "scores.csv", "one row per institution and period"),
+            ("data/schemas/audit.schema.json", "audit.schema.json",
+             "JSON Schema of an audit file"),
+            ("data/schemas/institution.schema.json", "institution.schema.json",
+             "JSON Schema of an institution file"),
+            ("data/schemas/framework.schema.json", "framework.schema.json",
+             "JSON Schema of a framework file"),
+        ]
+        context = DataContext(self.site, files, len(self.scores.results))
+        return Page("data.md", ["data.md.j2"], context, "Data")
+
+    def pages(self) -> Iterator[Page]:
+        yield self.home()
+        yield self.institutions_index()
+        for inst_id in self.shown_ids:
+            yield self.institution(inst_id)
+        for pid in self.framework.pillars:
+            yield self.pillar(pid)
+        yield self.methodology()
+        yield self.data()
+
+
+def gather(project: Project, scores: ScoreSet,
+           progress: Callable[[int], None] | None = None) -> list[Page]:
+    """Every generated page of one audience's site."""
+    out = []
+    for page in Gatherer(project, scores).pages():
+        out.append(page)
+        if progress:
+            progress(1)
+    return out

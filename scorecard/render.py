@@ -1,0 +1,88 @@
+"""Markdown pages from Jinja2 templates.
+
+Templates are found along a search path: the project's ``site_templates/`` first, then the
+built-in templates inside the package. ``default:NAME`` always names the built-in one, so
+an override can extend the page it replaces. Every ``{{ value }}`` is made inert text
+(HTML and Markdown alike) unless it is already markup, such as a chart block.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from scorecard.context import as_dict
+from scorecard.pages import Page
+from scorecard.text import inert
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return Markup("")
+    return Markup(inert(str(value)))  # noqa: S704 - inert() escapes every special character
+
+
+def _grade(grade: str | None) -> Markup:
+    """A grade as a letter in a badge: never told by colour alone."""
+    if not grade:
+        return Markup('<span class="scorecard-grade scorecard-grade-none">–</span>')
+    letter = inert(grade)
+    css = "".join(c for c in grade.lower() if c.isalnum())
+    return Markup(  # noqa: S704 - letter is inert, css is alphanumeric
+        f'<span class="scorecard-grade scorecard-grade-{css}" title="grade {letter}">'
+        f"{letter}</span>"
+    )
+
+
+def _link(text: str, url: str) -> Markup:
+    """A Markdown link to one of the site's own pages."""
+    safe_url = "".join(c for c in url if c.isalnum() or c in "-_./")
+    return Markup(f"[{inert(text)}]({safe_url})")  # noqa: S704
+
+
+def _web_link(text: str, url: str) -> Markup:
+    """A link to an outside address from an audit: http(s) only, shown as text otherwise."""
+    if not url.lower().startswith(("https://", "http://")):
+        return Markup(inert(text))  # noqa: S704
+    return Markup(  # noqa: S704
+        f'<a href="{inert(url)}" rel="nofollow noopener">{inert(text)}</a>'
+    )
+
+
+def _yaml_string(value: Any) -> Markup:
+    """A one-line text as a quoted YAML string, for a page's front matter."""
+    return Markup(json.dumps(" ".join(str(value).split()), ensure_ascii=False))  # noqa: S704
+
+
+def environment(project_templates: Path | None = None) -> jinja2.Environment:
+    builtin = jinja2.PackageLoader("scorecard", "templates")
+    loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": builtin}, delimiter=":")]
+    if project_templates is not None and project_templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(project_templates))
+    loaders.append(builtin)
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["grade"] = _grade
+    env.filters["link"] = _link
+    env.filters["weblink"] = _web_link
+    env.filters["yamlstr"] = _yaml_string
+    env.filters["inert"] = lambda v: Markup(inert(str(v)))  # noqa: S704
+    return env
+
+
+def render_page(env: jinja2.Environment, page: Page) -> str:
+    template = env.select_template(page.templates)
+    return template.render(**as_dict(page.context), page_title=page.title)

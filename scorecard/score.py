@@ -1,0 +1,219 @@
+"""The scoring contract: metric -> pillar -> overall, trends and peer percentiles.
+
+Pure functions over plain values. What an audience may see is decided before these are
+called (``scorecard.audience``); here every observation is taken as given. Scores keep
+full precision; rounding is for display and export only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from scorecard.model import Framework, MetricDef, Status
+
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What one audience sees of one metric in one audit."""
+
+    status: Status
+    value: float | bool | None = None
+    n: int | None = None
+    positive: int | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    status: Status
+    value: float | bool | None = None
+    n: int | None = None
+    ci95: tuple[float, float] | None = None
+    score: float | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class PillarResult:
+    score: float | None
+    grade: str | None
+    coverage: float
+    status: str = "scored"  # or "insufficient-data"
+
+
+@dataclass(frozen=True)
+class OverallResult:
+    score: float | None
+    grade: str | None
+    coverage: float
+    trend: float | None = None
+    peer_percentile: float | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    """The scores of one institution for one period, as one audience sees them."""
+
+    institution: str
+    period: str
+    period_order: tuple[int, int, int]
+    peer_group: str
+    overall: OverallResult
+    pillars: dict[str, PillarResult]
+    metrics: dict[str, MetricResult]
+
+
+def wilson(positive: float, n: float, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval of a proportion, in percent."""
+    n = float(n)  # as a whole number, n * n of a huge n cannot be divided into
+    p = positive / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return (100 * max(0.0, centre - half), 100 * min(1.0, centre + half))
+
+
+def metric_score(metric: MetricDef, value: float | bool) -> float:
+    """0..100 for one value, as the metric's kind says."""
+    if metric.kind == "boolean":
+        good = metric.better == "higher"
+        return 100.0 if bool(value) is good else 0.0
+    if metric.kind == "level":
+        return 100.0 * float(value) / float(metric.max or 1)
+    assert metric.target is not None and metric.floor is not None
+    raw = 100.0 * (float(value) - metric.floor) / (metric.target - metric.floor)
+    return min(100.0, max(0.0, raw))
+
+
+def score_metric(metric: MetricDef, seen: Observation) -> MetricResult:
+    if seen.status != "reported":
+        return MetricResult(seen.status, reason=seen.reason)
+    value = seen.value
+    ci: tuple[float, float] | None = None
+    if seen.positive is not None and seen.n:
+        value = 100.0 * seen.positive / seen.n
+        ci = wilson(seen.positive, seen.n)
+    elif metric.kind == "percent" and seen.n and isinstance(value, int | float):
+        ci = wilson(min(max(float(value), 0.0), 100.0) * seen.n / 100.0, seen.n)
+    if value is None:
+        return MetricResult("missing")
+    if metric.kind == "level" and not isinstance(value, bool):
+        value = int(value)
+    elif metric.kind in ("number", "percent") and not isinstance(value, bool):
+        value = float(value)
+    return MetricResult("reported", value, seen.n, ci, metric_score(metric, value))
+
+
+def grade(framework: Framework, score: float | None) -> str | None:
+    if score is None:
+        return None
+    for letter, minimum in framework.grades:
+        if score >= minimum:
+            return letter
+    return framework.grades[-1][0]
+
+
+def pillar_score(
+    framework: Framework, pillar: str, metrics: Mapping[str, MetricResult]
+) -> PillarResult:
+    """Weighted mean of the metrics with a score; not-applicable ones leave the weight."""
+    total = available = weighted = 0.0
+    for metric_id in framework.metrics_by_pillar.get(pillar, []):
+        result = metrics.get(metric_id, MetricResult("missing"))
+        weight = framework.metrics[metric_id].weight
+        if result.status == "not-applicable":
+            continue
+        total += weight
+        if result.score is not None:
+            available += weight
+            weighted += weight * result.score
+    coverage = available / total if total > 0 else 0.0
+    if total <= 0 or available <= 0 or coverage < 0.5:
+        return PillarResult(None, None, coverage, "insufficient-data")
+    value = weighted / available
+    return PillarResult(value, grade(framework, value), coverage)
+
+
+def overall_score(framework: Framework, pillars: Mapping[str, PillarResult]) -> OverallResult:
+    """Weighted mean of the core pillars, given when enough of them have a score."""
+    total = weighted = weight_scored = covered = 0.0
+    scored = 0
+    for pillar_id in framework.core_pillars:
+        weight = framework.pillars[pillar_id].weight
+        result = pillar_results_get(pillars, pillar_id)
+        total += weight
+        covered += weight * result.coverage
+        if result.score is not None:
+            scored += 1
+            weight_scored += weight
+            weighted += weight * result.score
+    coverage = covered / total if total > 0 else 0.0
+    if scored < framework.overall_min_pillars or weight_scored <= 0:
+        return OverallResult(None, None, coverage)
+    value = weighted / weight_scored
+    return OverallResult(value, grade(framework, value), coverage)
+
+
+def pillar_results_get(pillars: Mapping[str, PillarResult], pillar_id: str) -> PillarResult:
+    return pillars.get(pillar_id, PillarResult(None, None, 0.0, "insufficient-data"))
+
+
+def score_audit(
+    framework: Framework, observations: Mapping[str, Observation]
+) -> tuple[dict[str, MetricResult], dict[str, PillarResult], OverallResult]:
+    """Every metric, pillar and the overall score of one audit, for one audience."""
+    metrics: dict[str, MetricResult] = {}
+    pillars: dict[str, PillarResult] = {}
+    for pillar_id in framework.pillars:
+        ids = framework.metrics_by_pillar.get(pillar_id, [])
+        is_beside = framework.pillars[pillar_id].role == "beside"
+        if is_beside and not any(m in observations for m in ids):
+            continue
+        for metric_id in ids:
+            seen = observations.get(metric_id, Observation("missing"))
+            metrics[metric_id] = score_metric(framework.metrics[metric_id], seen)
+        pillars[pillar_id] = pillar_score(framework, pillar_id, metrics)
+    return metrics, pillars, overall_score(framework, pillars)
+
+
+def with_trends(results: Iterable[Result]) -> list[Result]:
+    """Each overall score's change since the institution's previous scored period."""
+    out: list[Result] = []
+    previous: dict[str, float] = {}
+    for result in sorted(results, key=lambda r: (r.institution, r.period_order)):
+        trend = None
+        score = result.overall.score
+        if score is not None:
+            if result.institution in previous:
+                trend = score - previous[result.institution]
+            previous[result.institution] = score
+        out.append(replace(result, overall=replace(result.overall, trend=trend)))
+    return out
+
+
+def peer_percentile(score: float, peers: list[float], min_peers: int = 5) -> float | None:
+    """100 x (B + E/2) / N, N counting the institution itself; none below ``min_peers``."""
+    if len(peers) < min_peers:
+        return None
+    below = sum(1 for other in peers if other < score)
+    equal = sum(1 for other in peers if other == score)
+    return 100.0 * (below + equal / 2) / len(peers)
+
+
+def with_peer_percentiles(results: Iterable[Result]) -> list[Result]:
+    items = list(results)
+    groups: dict[tuple[str, str], list[float]] = {}
+    for r in items:
+        if r.overall.score is not None:
+            groups.setdefault((r.peer_group, r.period), []).append(r.overall.score)
+    out = []
+    for r in items:
+        pct = None
+        if r.overall.score is not None:
+            pct = peer_percentile(r.overall.score, groups[(r.peer_group, r.period)])
+        out.append(replace(r, overall=replace(r.overall, peer_percentile=pct)))
+    return out

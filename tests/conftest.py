@@ -1,0 +1,73 @@
+"""Shared fixtures: a Click runner and a helper that writes a small project tree."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+#: A valid institution, written as content/institutions/north-valley.yml by ``default=True``.
+INSTITUTION = """\
+name: North Valley General Hospital
+kind: community-hospital
+region: US-VT
+peer_group: community
+publish: named
+"""
+
+#: A valid audit, written as content/audits/north-valley/2026-Q3.yml by ``default=True``.
+AUDIT = """\
+audited: 2026-10-15
+auditor: Office of Professional Wellbeing
+sources:
+  - id: wellbeing-survey
+    kind: survey
+metrics:
+  admin.ehr_time_per_8h: {value: 6.0}
+  safety.speak_up: {positive: 132, n: 210, source: wellbeing-survey}
+  recognition.non_revenue_recognition: {value: true}
+"""
+
+MakeProject = Callable[..., Path]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> MakeProject:
+    """``make_project({"content/audits/x/2026.yml": "..."}, default=True)`` -> the project root.
+
+    Text is written exactly as given (bytes too), so a test can put an error on a known line.
+    With ``default=True`` a valid institution ``north-valley`` and its 2026-Q3 audit are written
+    first; the given files may replace them. ``root`` names a sub-folder of ``tmp_path``, so one
+    test can make several projects.
+    """
+
+    def make(
+        files: Mapping[str, str | bytes] | None = None,
+        *,
+        default: bool = False,
+        root: str = "project",
+    ) -> Path:
+        base = tmp_path / root
+        base.mkdir(parents=True, exist_ok=True)
+        tree: dict[str, str | bytes] = {}
+        if default:
+            tree["content/institutions/north-valley.yml"] = INSTITUTION
+            tree["content/audits/north-valley/2026-Q3.yml"] = AUDIT
+        tree.update(files or {})
+        for relative, text in tree.items():
+            path = base / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_bytes(text.encode("utf-8"))
+        return base
+
+    return make
