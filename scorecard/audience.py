@@ -124,9 +124,7 @@ def score_project(project: Project, audience: Audience) -> ScoreSet:
     for audit in project.audits:
         if audit.institution not in shown:
             continue
-        metrics, pillars, overall = score_audit(
-            framework, observations(audit, audience, framework)
-        )
+        metrics, pillars, overall = score_audit(framework, observations(audit, audience, framework))
         period = audit.period
         results.append(
             Result(
@@ -188,9 +186,7 @@ def view_audit(audit: Audit, audience: Audience, framework: Framework) -> AuditV
         for unit_id, unit in data.units.items()
         if may_see(audience, unit.visibility)
     ]
-    metric_notes = (
-        {mid: e.note for mid, e in data.metrics.items() if e.note} if internal else {}
-    )
+    metric_notes = {mid: e.note for mid, e in data.metrics.items() if e.note} if internal else {}
     return AuditView(
         audit=audit,
         sources={s.id: s for s in data.sources},

@@ -20,6 +20,7 @@ import json
 import math
 import re
 import statistics
+import zlib
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
@@ -90,6 +91,14 @@ _HIGHLIGHTED, _OTHERS = "Highlighted", "Other institutions"
 _SCORE_TITLE = "Score (0 to 100)"
 _BAR = 20  # pixel thickness of a pillar's bar
 _HEAT_NARROW = 72  # heat map columns narrower than this (pixels) turn their labels
+_HEAT_LINE = 12  # line height of the heat map's pillar names
+
+
+def _wrap(label: str) -> str:
+    """A label broken into lines after each run of 8 or more characters (the charts' rule)."""
+    return re.sub(r"(.{8,}?)\s+", "\\1\n", label)
+
+
 _AUTOSIZE = {"type": "fit", "contains": "padding"}
 _ROWS = alt.NamedData(name="rows")  # replaced by each chart's own rows
 
@@ -438,8 +447,9 @@ def _trend_alt(values: list[dict[str, Any]], periods: list[str], series: list[st
 
 @functools.lru_cache(maxsize=1)
 def _heatmap_template() -> str:
-    # Pillar names wrap onto lines of words when the columns are wide enough, and turn 45
-    # degrees when they are not; institution names get up to 30 % of the width.
+    # Pillar names wrap onto lines of words (the same rule as `_wrap`) when the columns are
+    # wide enough, and turn 45 degrees when they are not; each page stamps the padding that
+    # lifts its wrapped names clear of the cells. Institution names get up to 30 % of the width.
     narrow = f"bandwidth('x') < {_HEAT_NARROW}"
     wrapped = r"split(replace(datum.label, regexp('(.{8,}?)\\s+', 'g'), '$1\n'), '\n')"
     x_axis = alt.Axis(
@@ -447,10 +457,12 @@ def _heatmap_template() -> str:
         domain=False,
         ticks=False,
         labelLimit=120,
+        labelLineHeight=_HEAT_LINE,
         labelExpr=f"{narrow} ? datum.label : {wrapped}",
         labelAngle=alt.ExprRef(expr=f"{narrow} ? -45 : 0"),
         labelAlign=alt.ExprRef(expr=f"{narrow} ? 'left' : 'center'"),
-        labelBaseline="line-bottom",
+        labelBaseline=alt.ExprRef(expr=f"{narrow} ? 'bottom' : 'line-top'"),
+        labelPadding=alt.ExprRef(expr="4"),
     )
     y_axis = alt.Axis(
         domain=False,
@@ -473,23 +485,21 @@ def _heatmap_template() -> str:
         alt.Chart()
         .transform_filter("datum.score != null")
         .mark_rect()
-        .encode(x=x, y=y, color=alt.Color("score:Q", scale=scale, legend=legend), tooltip=tooltip)
+        .encode(color=alt.Color("score:Q", scale=scale, legend=legend), tooltip=tooltip)
     )
     missing = (
         alt.Chart()
         .transform_filter("datum.score == null")
         .mark_rect(color=MISSING_FILL)
-        .encode(x=x, y=y, tooltip=tooltip)
+        .encode(tooltip=tooltip)
     )
     ink = alt.when("datum.score != null && datum.score >= 60").then(alt.value("#FFFFFF"))
     letters = (
         alt.Chart()
         .mark_text(fontWeight="bold", fontSize=12)
-        .encode(
-            x=x, y=y, text="label:N", color=ink.otherwise(alt.value("#000000")), tooltip=tooltip
-        )
+        .encode(text="label:N", color=ink.otherwise(alt.value("#000000")), tooltip=tooltip)
     )
-    return _template(alt.layer(scored, missing, letters, data=_ROWS))
+    return _template(alt.layer(scored, missing, letters, data=_ROWS).encode(x=x, y=y))
 
 
 def heatmap(rows: Iterable[tuple[str, str, float | None, str | None]]) -> Chart:
@@ -514,7 +524,14 @@ def heatmap(rows: Iterable[tuple[str, str, float | None, str | None]]) -> Chart:
         )
     institutions = _ordered(v["institution"] for v in values)
     pillars = _ordered(v["pillar"] for v in values)
-    spec = _stamp(_heatmap_template(), values, height=110 + 28 * max(len(institutions), 1))
+    lines = max((_wrap(p).count("\n") + 1 for p in pillars), default=1)
+    spec = _stamp(
+        _heatmap_template(), values, height=90 + _HEAT_LINE * lines + 28 * len(institutions)
+    )
+    narrow = f"bandwidth('x') < {_HEAT_NARROW}"
+    spec["encoding"]["x"]["axis"]["labelPadding"] = {
+        "expr": f"{narrow} ? 4 : {lines * _HEAT_LINE + 4}"
+    }
     cell: dict[tuple[str, str], str] = {}
     for v in values:
         shown = v["score_label"] + (f" ({v['grade']})" if v["grade"] else "")
@@ -595,13 +612,12 @@ def distribution(rows: Iterable[tuple[str, float | None]], highlight: Collection
     chosen = set(highlight)
     listed = [(name, _number(raw)) for name, raw in rows]
     values: list[dict[str, Any]] = []
-    order = 0
     for name, score in listed:
         if score is None:
             continue
         marked = name in chosen
-        jitter = 0.5 if marked else 0.12 + 0.76 * ((order * 0.6180339887) % 1.0)
-        order += 0 if marked else 1
+        # A vertical spread from the name, so an institution sits at the same height everywhere.
+        jitter = 0.5 if marked else 0.1 + 0.8 * zlib.crc32(name.encode()) / 0xFFFFFFFF
         values.append(
             {
                 "institution": name,

@@ -255,15 +255,15 @@ def score_of(result: PillarResult | None) -> Score:
         return Score(None, "not reported", None, "0 %", "insufficient-data")
     if result.score is None:
         return Score(None, "insufficient data", None, percent_share(result.coverage), result.status)
-    return Score(result.score, fmt(result.score), result.grade, percent_share(result.coverage),
-                 "scored")
+    return Score(
+        result.score, fmt(result.score), result.grade, percent_share(result.coverage), "scored"
+    )
 
 
 def overall_of(result: Result) -> Score:
     o = result.overall
     if o.score is None:
-        return Score(None, "no overall score", None, percent_share(o.coverage),
-                     "insufficient-data")
+        return Score(None, "no overall score", None, percent_share(o.coverage), "insufficient-data")
     return Score(o.score, fmt(o.score), o.grade, percent_share(o.coverage), "scored")
 
 

@@ -197,8 +197,7 @@ class Gatherer:
         anonymous = self.scores.identities[inst.id].anonymous
         sections = [self._section(pid, r, view) for pid in fw.pillars if pid in r.pillars]
         peers = [
-            x for x in self.scores.results
-            if x.peer_group == r.peer_group and x.period == r.period
+            x for x in self.scores.results if x.peer_group == r.peer_group and x.period == r.period
         ]
         peer_scores = [x.overall.score for x in peers if x.overall.score is not None]
         history = self.history[inst_id]
@@ -207,7 +206,9 @@ class Gatherer:
             trend_rows.append((h.period, "Overall", h.overall.score))
             for pid in fw.core_pillars:
                 pillar = h.pillars.get(pid)
-                trend_rows.append((h.period, fw.pillars[pid].name, pillar.score if pillar else None))
+                trend_rows.append(
+                    (h.period, fw.pillars[pid].name, pillar.score if pillar else None)
+                )
         chart_map = {
             "pillars": chart_block(
                 charts.pillar_scores(
@@ -271,8 +272,12 @@ class Gatherer:
             notes=view.notes,
             charts=chart_map,
         )
-        return Page(f"institutions/{inst_id}.md", [f"institution-{inst_id}.md.j2",
-                                                   "institution.md.j2"], context, self.names[inst_id])
+        return Page(
+            f"institutions/{inst_id}.md",
+            [f"institution-{inst_id}.md.j2", "institution.md.j2"],
+            context,
+            self.names[inst_id],
+        )
 
     def _source_text(self, source: Source | None, source_id: str | None) -> str:
         if source is None:
@@ -344,14 +349,10 @@ class Gatherer:
                     url=f"../institutions/{inst_id}.md",
                     period=r.period,
                     score=score,
-                    metrics=[
-                        fmt(r.metrics[m].score) if m in r.metrics else "" for m in metric_ids
-                    ],
+                    metrics=[fmt(r.metrics[m].score) if m in r.metrics else "" for m in metric_ids],
                 )
             )
-        dist = charts.distribution(
-            [(row.name, row.score.value) for row in rows], highlight=[]
-        )
+        dist = charts.distribution([(row.name, row.score.value) for row in rows], highlight=[])
         context = PillarContext(
             site=self.site,
             id=pid,
@@ -365,8 +366,9 @@ class Gatherer:
             distribution=chart_block(dist, f"chart-pillar-{pid}"),
             median=median_text(scores),
         )
-        return Page(f"pillars/{pid}.md", [f"pillar-{pid}.md.j2", "pillar.md.j2"], context,
-                    pillar.name)
+        return Page(
+            f"pillars/{pid}.md", [f"pillar-{pid}.md.j2", "pillar.md.j2"], context, pillar.name
+        )
 
     def methodology(self) -> Page:
         fw = self.framework
@@ -418,15 +420,23 @@ class Gatherer:
 
     def data(self) -> Page:
         files = [
-            ("data/scores.json", "scores.json",
-             "every score of every institution and period (format scorecard-scores/1)"),
+            (
+                "data/scores.json",
+                "scores.json",
+                "every score of every institution and period (format scorecard-scores/1)",
+            ),
             ("data/scores.csv", "scores.csv", "one row per institution and period"),
-            ("data/schemas/audit.schema.json", "audit.schema.json",
-             "JSON Schema of an audit file"),
-            ("data/schemas/institution.schema.json", "institution.schema.json",
-             "JSON Schema of an institution file"),
-            ("data/schemas/framework.schema.json", "framework.schema.json",
-             "JSON Schema of a framework file"),
+            ("data/schemas/audit.schema.json", "audit.schema.json", "JSON Schema of an audit file"),
+            (
+                "data/schemas/institution.schema.json",
+                "institution.schema.json",
+                "JSON Schema of an institution file",
+            ),
+            (
+                "data/schemas/framework.schema.json",
+                "framework.schema.json",
+                "JSON Schema of a framework file",
+            ),
         ]
         context = DataContext(self.site, files, len(self.scores.results))
         return Page("data.md", ["data.md.j2"], context, "Data")
@@ -442,8 +452,9 @@ class Gatherer:
         yield self.data()
 
 
-def gather(project: Project, scores: ScoreSet,
-           progress: Callable[[int], None] | None = None) -> list[Page]:
+def gather(
+    project: Project, scores: ScoreSet, progress: Callable[[int], None] | None = None
+) -> list[Page]:
     """Every generated page of one audience's site."""
     out = []
     for page in Gatherer(project, scores).pages():

@@ -53,7 +53,10 @@ def serve_preview(
     echo(f"serving the {audience} site on http://{host}:{server.server_port}/{audience}/")
     changes = _Changes(root)
     observer = Observer()
-    observer.schedule(changes, str(root), recursive=True)
+    observer.schedule(changes, str(root), recursive=False)  # mkdocs.yml
+    for folder in ("content", "site_templates"):
+        if (root / folder).is_dir():
+            observer.schedule(changes, str(root / folder), recursive=True)
     observer.start()
     stop = stop or threading.Event()
     try:
@@ -70,6 +73,7 @@ def serve_preview(
         observer.stop()
         observer.join()
         server.shutdown()
+        server.server_close()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -8,6 +8,7 @@ an override can extend the page it replaces. Every ``{{ value }}`` is made inert
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -56,8 +57,13 @@ def _web_link(text: str, url: str) -> Markup:
 
 
 def _yaml_string(value: Any) -> Markup:
-    """A one-line text as a quoted YAML string, for a page's front matter."""
-    return Markup(json.dumps(" ".join(str(value).split()), ensure_ascii=False))  # noqa: S704
+    """A one-line text as a quoted YAML string, for a page's front matter.
+
+    HTML-escaped too: MkDocs themes put a page's title into the page (``<title>``, the
+    header, the search index) without escaping it.
+    """
+    text = html.escape(" ".join(str(value).split()))
+    return Markup(json.dumps(text, ensure_ascii=False))  # noqa: S704
 
 
 def environment(project_templates: Path | None = None) -> jinja2.Environment:

@@ -340,6 +340,8 @@ class _Metric:
     max_level: int
     shift: float  # where the typical value sits on the floor (0) .. target (1) scale, minus 0.5
     step: float  # round values to a multiple of this, when not 0
+    source: str  # "source: <id>" for the audit's source of this kind of data, or ""
+    survey_percent: bool  # a percent from the survey: given with n
 
 
 def _load_metrics() -> list[_Metric]:
@@ -348,6 +350,7 @@ def _load_metrics() -> list[_Metric]:
     metrics: list[_Metric] = []
     for mid, spec in framework["metrics"].items():
         kind = str(spec["kind"])
+        collected = str(spec.get("collected", ""))
         floor = float(spec.get("floor", 0.0))
         target = float(spec.get("target", 1.0))
         lo, hi = _BOUNDS.get(mid, (0.0, 100.0 if kind == "percent" else float("inf")))
@@ -361,13 +364,17 @@ def _load_metrics() -> list[_Metric]:
                 lo=lo,
                 hi=hi,
                 decimals=_DECIMALS.get(str(spec.get("unit", "")), 1),
-                collected=str(spec.get("collected", "")),
+                collected=collected,
                 survey_item=bool(spec.get("survey_item", False)),
                 max_level=int(spec.get("max", 0)),
                 shift=(_TYPICAL[mid] - floor) / (target - floor) - 0.5
                 if mid in _TYPICAL and target != floor
                 else 0.0,
                 step=_STEPS.get(mid, 0.0),
+                source=f"source: {_SOURCE_BY_COLLECTED[collected]}"
+                if collected in _SOURCE_BY_COLLECTED
+                else "",
+                survey_percent=kind == "percent" and collected == "survey",
             )
         )
     return metrics
@@ -452,6 +459,7 @@ class _Institution:
     units_from: int | None = None
     actions: list[_Action] = field(default_factory=list)
     action_ids: set[str] = field(default_factory=set)
+    eligible: tuple[_Metric, ...] = ()  # the metrics this institution ever reports
 
 
 def _slug(text: str) -> str:
@@ -586,6 +594,13 @@ def _make_institutions(
         eligible = [i for i in out if i.has_cc or m.pillar != "complex_care"]
         if eligible and all(m.id in i.skipped for i in eligible):
             eligible[0].skipped = eligible[0].skipped - {m.id}
+
+    for inst in out:
+        inst.eligible = tuple(
+            m
+            for m in metrics
+            if m.id not in inst.skipped and (inst.has_cc or m.pillar != "complex_care")
+        )
 
     for number, i in enumerate(unit_set):
         _make_units(
@@ -726,7 +741,6 @@ def _audit_text(
     inst: _Institution,
     t: int,
     period: _Period,
-    metrics: Sequence[_Metric],
     rich: bool,
     rng: random.Random,
 ) -> str:
@@ -757,10 +771,8 @@ def _audit_text(
     p_not_reported = 0.025 if rich else 0.01
     p_internal = 0.03 if rich else 0.01
     pcts: dict[str, float] = {}
-    for m in metrics:
+    for m in inst.eligible:
         mid = m.id
-        if mid in inst.skipped or (m.pillar == "complex_care" and not inst.has_cc):
-            continue
         if m.collected == "ehr-log" and t < inst.ehr_start:
             continue
         if mid in inst.not_applicable:
@@ -787,7 +799,7 @@ def _audit_text(
             if m.step:
                 value = round(value / m.step) * m.step
             value = m.lo if value < m.lo else m.hi if value > m.hi else value
-            if m.kind == "percent" and m.collected == "survey":
+            if m.survey_percent:
                 pcts[mid] = value
                 total = cc_responded if m.pillar == "complex_care" else responded
                 n = max(1, total - int(total * rand() * 0.04))
@@ -798,9 +810,8 @@ def _audit_text(
                     parts = [f"value: {_num(value, m.decimals)}", f"n: {n}"]
             else:
                 parts = [f"value: {_num(value, m.decimals)}"]
-        source = _SOURCE_BY_COLLECTED.get(m.collected)
-        if source is not None and (not rich or rand() < 0.85):
-            parts.append(f"source: {source}")
+        if m.source and (not rich or rand() < 0.85):
+            parts.append(m.source)
         if rand() < p_internal:
             parts.append("visibility: internal")
             parts.append(f"note: {_s(rng.choice(_METRIC_NOTES))}")
@@ -953,7 +964,7 @@ def write_sample_project(
         if period_list:
             folder.mkdir(parents=True, exist_ok=True)
         for t, period in enumerate(period_list):
-            text = _audit_text(inst, t, period, metrics, rich, rng)
+            text = _audit_text(inst, t, period, rich, rng)
             _write(folder / f"{period.label}.yml", text)
 
 

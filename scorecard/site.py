@@ -57,6 +57,7 @@ theme:
     - media: "(prefers-color-scheme: dark)"
       scheme: slate
       toggle: {icon: material/brightness-4, name: Switch to light mode}
+markdown_extensions: [admonition]
 """
 
 
@@ -138,9 +139,7 @@ def gather_audience(
 
     banner = b""
     if audience == "internal":
-        banner = env.get_template("_banner.md.j2").render(
-            site={"internal": True}
-        ).encode("utf-8")
+        banner = env.get_template("_banner.md.j2").render(site={"internal": True}).encode("utf-8")
     user_nav = []
     for path, raw, title in _user_pages(project):
         files[path] = _with_banner(raw, banner) if banner else raw
@@ -206,7 +205,10 @@ def _write_files(docs: Path, files: dict[str, bytes]) -> None:
 
 
 def write_staging(
-    root: Path, staging: Path, build: AudienceBuild, user_config: Path | None,
+    root: Path,
+    staging: Path,
+    build: AudienceBuild,
+    user_config: Path | None,
     user_data: dict[str, Any],
 ) -> Path:
     """The docs folder and a generated mkdocs.yml in ``staging``; returns the config path."""
@@ -325,10 +327,7 @@ def canaries(project: Project) -> list[str]:
 
 def verify(site: Path, build: AudienceBuild, project: Project) -> None:
     """Check a built site before it may replace the previous one."""
-    missing = [
-        p for p in build.page_paths
-        if not (site / _html_path(p)).is_file()
-    ]
+    missing = [p for p in build.page_paths if not (site / _html_path(p)).is_file()]
     if missing:
         raise BuildError(f"MkDocs did not write {len(missing)} pages, such as {missing[0]}")
     if build.audience == "internal":
@@ -344,7 +343,8 @@ def verify(site: Path, build: AudienceBuild, project: Project) -> None:
     ]
     id_pattern = (
         re.compile(r"(?<![a-z0-9-])(" + "|".join(map(re.escape, private_ids)) + r")(?![a-z0-9-])")
-        if private_ids else None
+        if private_ids
+        else None
     )
     for path, text in _output_texts(site):
         for secret in secrets:
@@ -376,7 +376,7 @@ def recover(out: Path) -> None:
     if not out.is_dir():
         return
     for old in out.glob(".old-*"):
-        audience = old.name[len(".old-"):]
+        audience = old.name[len(".old-") :]
         target = out / audience
         if not target.exists():
             old.rename(target)

@@ -1,0 +1,443 @@
+"""Chart builders, asserted on their Vega-Lite specs; the HTML block a page embeds."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from typing import Any
+
+import altair as alt
+import markdown
+import pytest
+import vl_convert
+from bs4 import BeautifulSoup
+
+from scorecard import charts
+from scorecard.charts import Chart
+
+PILLARS = [
+    ("admin", "Streamline administrative tasks", 55.1, "C", 0.86),
+    ("mission", "Recenter the mission", None, None, 0.33),
+    ("autonomy", "Restore autonomy", 41.0, "D", 1.0),
+    ("safety", "Cultivate psychological safety", 78.04, "B", 1.0),
+]
+TREND = [
+    ("2025-Q4", "Overall", 58.0),
+    ("2025-Q4", "Autonomy", 40.0),
+    ("2026-Q1", "Overall", 60.0),
+    ("2026-Q1", "Autonomy", None),
+    ("2025-Q2", "Overall", 63.5),  # out of time order on purpose: the order given is kept
+    ("2025-Q2", "Autonomy", 44.0),
+    ("2026-Q3", "Overall", 66.2),
+    ("2026-Q3", "Autonomy", 41.0),
+]
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "{{ jinja }}",
+    "{: .attr}",
+    "*bold* _under_ `code` [link](x) | a\\b",
+    "two\n\nparagraphs & 'quotes'",
+]
+
+
+def heat_rows(institutions: list[str]) -> list[tuple[str, str, float | None, str | None]]:
+    rows: list[tuple[str, str, float | None, str | None]] = []
+    for i, name in enumerate(institutions):
+        for j, pillar in enumerate(["Admin", "Mission", "Safety"]):
+            score = None if (i + j) % 4 == 0 else 20.0 + 7 * i + 11 * j
+            rows.append((name, pillar, score, None if score is None else "C"))
+    return rows
+
+
+def marks(spec: dict[str, Any]) -> list[str]:
+    return [layer["mark"]["type"] for layer in spec["layer"]]
+
+
+def layer(spec: dict[str, Any], mark: str, index: int = 0) -> dict[str, Any]:
+    found: list[dict[str, Any]] = [lay for lay in spec["layer"] if lay["mark"]["type"] == mark]
+    return found[index]
+
+
+def all_charts() -> list[Chart]:
+    distribution_rows = [(f"Institution {i}", 30.0 + i) for i in range(20)]
+    return [
+        charts.pillar_scores(PILLARS),
+        charts.trend(TREND),
+        charts.heatmap(heat_rows(["North", "South"])),
+        charts.distribution([*distribution_rows, ("North", 71.2)], ["North"]),
+    ]
+
+
+# -- every chart ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("chart", all_charts(), ids=lambda c: c.kind)
+def test_every_spec_is_complete_valid_vega_lite(chart: Chart) -> None:
+    spec = chart.to_dict()
+    assert spec["$schema"] == f"https://vega.github.io/schema/vega-lite/{alt.SCHEMA_VERSION}.json"
+    assert spec["width"] == "container"
+    assert spec["autosize"] == {"type": "fit", "contains": "padding"}
+    assert isinstance(spec["height"], int)
+    assert isinstance(spec["data"]["values"], list)
+    alt.Chart.from_dict(spec)  # validates against the schema
+    assert vl_convert.vegalite_to_vega(spec)["marks"]  # and compiles
+    # The theme comes from the page: no colours or fonts in the spec's config.
+    assert set(spec["config"]) == {"view"}
+
+
+@pytest.mark.parametrize("chart", all_charts(), ids=lambda c: c.kind)
+def test_every_chart_has_text_and_a_table(chart: Chart) -> None:
+    assert chart.alt.endswith(".")
+    assert chart.columns and chart.rows
+    assert all(len(row) == len(chart.columns) for row in chart.rows)
+    assert all(isinstance(cell, str) for row in chart.rows for cell in row)
+
+
+def test_to_dict_is_a_copy() -> None:
+    chart = charts.trend(TREND)
+    chart.to_dict()["data"]["values"].clear()
+    assert len(chart.spec["data"]["values"]) == len(TREND)
+
+
+def test_charts_do_not_share_state() -> None:
+    first = charts.pillar_scores(PILLARS)
+    first.spec["layer"][0]["mark"]["type"] = "arc"
+    first.spec["data"]["values"].clear()
+    second = charts.pillar_scores(PILLARS[:1])
+    assert second.spec["layer"][0]["mark"]["type"] == "rect"
+    assert [v["pillar"] for v in second.spec["data"]["values"]] == ["admin"]
+
+
+def test_templates_are_built_once_and_stamping_is_cheap() -> None:
+    all_charts()
+    rows = heat_rows(["North", "South", "East"])
+    start = time.perf_counter()
+    for _ in range(1000):
+        charts.pillar_scores(PILLARS)
+        charts.trend(TREND)
+        charts.heatmap(rows)
+        charts.distribution([("North", 50.0), ("South", 60.0)], ["North"])
+    assert time.perf_counter() - start < 1.0 * 4
+    assert charts._trend_template.cache_info().misses == 1
+    assert charts._heatmap_template.cache_info().misses == 1
+    assert charts._distribution_template.cache_info().misses == 1
+
+
+def test_one_thousand_pillar_charts_take_under_a_second() -> None:
+    charts.pillar_scores(PILLARS)
+    start = time.perf_counter()
+    for _ in range(1000):
+        charts.pillar_scores(PILLARS)
+    assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf], ids=["nan", "inf"])
+def test_a_score_that_is_not_a_number_is_missing(bad: float) -> None:
+    chart = charts.pillar_scores([("admin", "Admin", bad, "C", 1.0)])
+    assert chart.spec["data"]["values"][0]["score"] is None
+    json.dumps(chart.spec, allow_nan=False)
+
+
+# -- pillar scores ----------------------------------------------------------------------------
+
+
+def test_pillar_scores_layers_and_encodings() -> None:
+    spec = charts.pillar_scores(PILLARS).to_dict()
+    assert marks(spec) == ["rect", "rule", "text", "text", "bar", "text", "text"]
+    bar = layer(spec, "bar")
+    assert bar["transform"] == [{"filter": "datum.score != null"}]
+    assert bar["encoding"]["x"]["field"] == "score"
+    assert bar["encoding"]["x"]["scale"]["domain"] == [0, 100]
+    assert bar["encoding"]["x"]["axis"]["values"] == [0.0, 35.0, 50.0, 65.0, 80.0, 100.0]
+    assert bar["encoding"]["y"] | {"axis": None} == {
+        "field": "pillar",
+        "type": "nominal",
+        "sort": None,
+        "axis": None,
+        "scale": {"paddingInner": 0, "paddingOuter": 0},
+    }
+    colour = bar["encoding"]["color"]
+    assert colour["field"] == "grade"
+    assert colour["scale"] == {
+        "domain": ["A", "B", "C", "D", "F"],
+        "range": list(charts.GRADE_PALETTE),
+    }
+
+
+def test_pillar_scores_data_and_missing_pillar_is_never_zero() -> None:
+    chart = charts.pillar_scores(PILLARS)
+    values = chart.spec["data"]["values"]
+    assert [(v["pillar"], v["score"], v["grade"]) for v in values] == [
+        ("admin", 55.1, "C"),
+        ("mission", None, None),
+        ("autonomy", 41.0, "D"),
+        ("safety", 78.04, "B"),
+    ]
+    assert values[0]["label"] == ["55.1 (C)", "86% reported"]
+    assert values[1]["label"] == "insufficient data (33% reported)"
+    missing = layer(chart.spec, "text", 3)
+    assert missing["transform"] == [{"filter": "datum.score == null"}]
+    assert chart.rows[1] == ["Recenter the mission", "insufficient data", "\u2013", "33%"]
+    assert chart.rows[3] == ["Cultivate psychological safety", "78.0", "B", "100%"]
+    assert chart.columns == ["Pillar", "Score", "Grade", "Coverage"]
+
+
+def test_pillar_scores_alt_text() -> None:
+    chart = charts.pillar_scores(PILLARS)
+    assert chart.alt == (
+        "Cultivate psychological safety is the highest pillar at 78.0 (B) and Restore autonomy "
+        "the lowest at 41.0 (D). Insufficient data for Recenter the mission."
+    )
+    only_missing = charts.pillar_scores([("mission", "Mission", None, None, 0.2)])
+    assert only_missing.alt == "No pillar has enough data for a score: Mission."
+
+
+def test_pillar_scores_with_custom_bands() -> None:
+    bands = [("Gold", 90.0), ("Silver", 60.0), ("Bronze", 0.0)]
+    spec = charts.pillar_scores([("admin", "Admin", 95.0, "Gold", 1.0)], bands).spec
+    bar = layer(spec, "bar")
+    assert bar["encoding"]["color"]["scale"]["domain"] == ["Gold", "Silver", "Bronze"]
+    assert bar["encoding"]["x"]["axis"]["values"] == [0.0, 60.0, 90.0, 100.0]
+    band_rows = spec["datasets"][layer(spec, "rect")["data"]["name"]]
+    assert [(b["grade"], b["lo"], b["hi"]) for b in band_rows] == [
+        ("Gold", 90.0, 100.0),
+        ("Silver", 60.0, 90.0),
+        ("Bronze", 0.0, 60.0),
+    ]
+
+
+def test_pillar_chart_grows_with_pillars() -> None:
+    few = charts.pillar_scores(PILLARS[:2]).spec["height"]
+    many = charts.pillar_scores(PILLARS * 2).spec["height"]
+    assert many > few
+
+
+# -- trend ------------------------------------------------------------------------------------
+
+
+def test_trend_layers_keep_periods_in_given_order() -> None:
+    spec = charts.trend(TREND).to_dict()
+    assert marks(spec) == ["line", "point"]
+    periods = ["2025-Q4", "2026-Q1", "2025-Q2", "2026-Q3"]
+    assert spec["encoding"]["x"] | {"axis": None} == {
+        "field": "period",
+        "type": "ordinal",
+        "sort": periods,
+        "scale": {"domain": periods},
+        "title": None,
+        "axis": None,
+    }
+    assert spec["encoding"]["y"]["scale"]["domain"] == [0, 100]
+    line, points = spec["layer"]
+    assert line["encoding"]["stroke"]["scale"]["domain"] == ["Overall", "Autonomy"]
+    assert points["encoding"]["color"]["scale"]["domain"] == ["Overall", "Autonomy"]
+    assert points["encoding"]["shape"]["field"] == "series"
+    assert points["transform"] == [{"filter": "datum.score != null"}]
+    values = spec["data"]["values"]
+    assert [(v["period"], v["series"], v["score"]) for v in values] == TREND
+
+
+def test_trend_table_and_alt_text() -> None:
+    chart = charts.trend(TREND)
+    assert chart.columns == ["Period", "Overall", "Autonomy"]
+    assert chart.rows[1] == ["2026-Q1", "60.0", "n/a"]
+    assert chart.alt == (
+        "Overall score rose from 58.0 to 66.2 over 4 quarters. "
+        "In 2026-Q3, Autonomy is the lowest pillar at 41.0."
+    )
+    falling = charts.trend([("2024", "Overall", 70.0), ("2025", "Overall", 61.25)])
+    assert falling.alt == "Overall score fell from 70.0 to 61.2 over 2 years."
+    assert charts.trend([]).alt == "No scores to show over time."
+
+
+# -- heat map ---------------------------------------------------------------------------------
+
+
+def test_heatmap_layers_colour_and_grade_letters() -> None:
+    spec = charts.heatmap(heat_rows(["North", "South"])).to_dict()
+    assert marks(spec) == ["rect", "rect", "text"]
+    scored, missing, letters = spec["layer"]
+    assert scored["encoding"]["color"]["field"] == "score"
+    assert scored["encoding"]["color"]["scale"] == {"scheme": "blues", "domain": [0, 100]}
+    assert missing["transform"] == [{"filter": "datum.score == null"}]
+    assert missing["mark"]["color"] == charts.MISSING_FILL
+    assert letters["encoding"]["text"]["field"] == "label"
+    assert spec["encoding"]["x"]["field"] == "pillar"
+    assert spec["encoding"]["y"]["field"] == "institution"
+    labels = [(v["institution"], v["pillar"], v["label"]) for v in spec["data"]["values"]]
+    assert labels[:3] == [
+        ("North", "Admin", "n/a"),
+        ("North", "Mission", "C"),
+        ("North", "Safety", "C"),
+    ]
+
+
+def test_heatmap_height_grows_with_institutions() -> None:
+    small = charts.heatmap(heat_rows(["A", "B"])).spec["height"]
+    large = charts.heatmap(heat_rows([f"I{i}" for i in range(40)])).spec["height"]
+    assert large - small == 38 * 28
+
+
+def test_heatmap_table_and_alt_text() -> None:
+    chart = charts.heatmap(heat_rows(["North", "South"]))
+    assert chart.columns == ["Institution", "Admin", "Mission", "Safety"]
+    assert chart.rows == [
+        ["North", "n/a", "31.0 (C)", "42.0 (C)"],
+        ["South", "27.0 (C)", "38.0 (C)", "49.0 (C)"],
+    ]
+    assert chart.alt.startswith("Heat map of 2 institutions on 3 pillars;")
+    assert "Highest: South on Safety at 49.0; lowest: South on Admin at 27.0." in chart.alt
+    assert chart.alt.endswith("1 of 6 cells have no score.")
+
+
+# -- distribution -----------------------------------------------------------------------------
+
+
+def test_distribution_marks_highlight_by_colour_and_shape() -> None:
+    rows = [("A", 40.0), ("B", 55.5), ("C", None), ("D", 70.0)]
+    chart = charts.distribution(rows, ["B"])
+    spec = chart.to_dict()
+    assert marks(spec) == ["point", "rule", "text", "point", "text"]
+    others, chosen = layer(spec, "point", 0), layer(spec, "point", 1)
+    assert others["transform"] == [{"filter": "!datum.highlighted"}]
+    assert chosen["transform"] == [{"filter": "datum.highlighted"}]
+    colour, shape = chosen["encoding"]["color"], chosen["encoding"]["shape"]
+    assert (
+        colour["scale"]["domain"]
+        == shape["scale"]["domain"]
+        == ["Other institutions", "Highlighted"]
+    )
+    assert colour["scale"]["range"][0] != colour["scale"]["range"][1]
+    assert shape["scale"]["range"] == ["circle", "diamond"]
+    values = spec["data"]["values"]
+    assert [(v["institution"], v["score"], v["highlighted"]) for v in values] == [
+        ("A", 40.0, False),
+        ("B", 55.5, True),
+        ("D", 70.0, False),
+    ]
+    assert chart.rows == [
+        ["D", "70.0", ""],
+        ["B", "55.5", "yes"],
+        ["A", "40.0", ""],
+        ["C", "n/a", ""],
+    ]
+    assert chart.alt == (
+        "Scores of 3 institutions range from 40.0 to 70.0 (median 55.5). "
+        "B scores 55.5, rank 2 of 3. 1 without a score is not shown."
+    )
+
+
+def test_distribution_jitter_is_stable() -> None:
+    first = charts.distribution([("A", 40.0), ("B", 50.0)], []).spec["data"]["values"]
+    again = charts.distribution([("B", 90.0), ("A", 10.0)], []).spec["data"]["values"]
+    assert first[0]["jitter"] == again[1]["jitter"]
+    assert all(0.0 < v["jitter"] < 1.0 for v in first)
+
+
+# -- HTML block -------------------------------------------------------------------------------
+
+
+def hostile_chart() -> Chart:
+    rows = [(name, "Admin", 50.0 + i, "C") for i, name in enumerate(HOSTILE)]
+    return charts.heatmap(rows)
+
+
+def test_chart_html_round_trips_spec_alt_and_table() -> None:
+    chart = hostile_chart()
+    block = charts.chart_html(chart, chart_id="home-heatmap")
+    soup = BeautifulSoup(block, "html.parser")
+    figure = soup.find("figure")
+    assert figure is not None and figure["class"] == ["scorecard-chart-figure"]
+    div = soup.select_one("div.scorecard-chart")
+    assert div is not None
+    assert div["id"] == "home-heatmap"
+    assert div["role"] == "img"
+    assert json.loads(str(div["data-spec"])) == chart.spec
+    assert str(div["data-spec"]) == json.dumps(
+        chart.spec, ensure_ascii=False, separators=(",", ":")
+    )
+    assert div["aria-label"] == chart.alt
+    assert div.get_text() == ""
+    caption = soup.find("figcaption")
+    assert caption is not None and caption.get_text() == chart.alt
+    summary = soup.select_one("details > summary")
+    assert summary is not None and summary.get_text() == "Data for this chart"
+    assert [th.get_text() for th in soup.select("thead th")] == chart.columns
+    body = [
+        [cell.get_text() for cell in tr.find_all(["th", "td"])] for tr in soup.select("tbody tr")
+    ]
+    assert body == chart.rows
+    assert [row[0] for row in body] == HOSTILE  # shown literally, as text
+
+
+def test_chart_html_never_becomes_markup() -> None:
+    block = charts.chart_html(hostile_chart(), chart_id='x"><script>y</script>')
+    soup = BeautifulSoup(block, "html.parser")
+    assert soup.find_all(["script", "img"]) == []
+    assert [tag.name for tag in soup.find_all(True)][:2] == ["figure", "div"]
+    assert soup.select_one("div.scorecard-chart")["id"] == 'x"><script>y</script>'  # type: ignore[index]
+    for character in "*_`[]{}|\\":
+        assert character not in block, character
+    assert "<script" not in block and "<img" not in block
+
+
+def test_chart_html_is_one_markdown_html_block() -> None:
+    block = charts.chart_html(hostile_chart(), chart_id="c1")
+    lines = block.split("\n")
+    assert lines[0].startswith("<figure ") and lines[-1] == "</figure>"
+    assert all(line.strip() for line in lines), "a blank line would end the HTML block"
+    assert all(not line[:1].isspace() for line in lines)
+    source = f"# Page\n\nSome *text*.\n\n{block}\n\nMore text.\n"
+    for extensions in ([], ["attr_list", "md_in_html", "tables", "admonition", "toc"]):
+        html = markdown.markdown(source, extensions=extensions)
+        assert block in html, extensions  # passed through untouched
+
+
+def test_chart_html_reserves_the_chart_height() -> None:
+    chart = charts.pillar_scores(PILLARS)
+    block = charts.chart_html(chart, chart_id="p")
+    div = BeautifulSoup(block, "html.parser").select_one("div.scorecard-chart")
+    assert div is not None and div["style"] == f"min-height:{chart.spec['height']}px"
+
+
+# -- runtime files ----------------------------------------------------------------------------
+
+
+def test_runtime_files_match_the_mkdocs_entries() -> None:
+    files = charts.runtime_files()
+    paths = [entry["path"] for entry in charts.RUNTIME_JAVASCRIPT]
+    assert sorted(files) == sorted([*paths, *charts.RUNTIME_CSS])
+    assert all(path.startswith("assets/") for path in files)
+    assert all(
+        entry.get("type", "text/javascript") == "text/javascript"
+        for entry in charts.RUNTIME_JAVASCRIPT
+    )
+
+
+def test_vega_bundle_is_a_classic_script() -> None:
+    bundle = charts.runtime_files()[charts.RUNTIME_JAVASCRIPT[0]["path"]].decode()
+    assert bundle.startswith("/*! Vega ")
+    body = bundle.split("*/\n", 1)[1]
+    assert body.startswith('(function () {\n"use strict";\n')
+    assert body.rstrip().endswith("})();")
+    assert "window.vegaEmbed = " in bundle or "window.vegaEmbed=" in bundle
+    assert not any(line.startswith(("import ", "export ")) for line in body.splitlines())
+
+
+def test_chart_script_hooks() -> None:
+    script = charts.runtime_files()[charts.RUNTIME_JAVASCRIPT[1]["path"]].decode()
+    for needle in [
+        "document$",
+        "DOMContentLoaded",
+        "data-rendered",
+        "data-spec",
+        "data-md-color-scheme",
+        "MutationObserver",
+        "actions: false",
+        'renderer: "svg"',
+    ]:
+        assert needle in script, needle
+    css = charts.runtime_files()[charts.RUNTIME_CSS[0]].decode()
+    assert ".scorecard-chart" in css and "overflow-x: auto" in css
