@@ -17,7 +17,7 @@ FORMAT = "scorecard-scores/1"
 
 
 def r2(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+    return None if value is None else round(value, 2) + 0.0  # never -0.0
 
 
 def r1(value: float | None) -> str:
@@ -89,7 +89,7 @@ def csv_rows(scores: ScoreSet) -> list[list[str]]:
     def cell(value: float | str | None) -> str:
         if value is None:
             return ""
-        return f"{value:.2f}" if isinstance(value, float) else str(value)
+        return f"{value + 0.0:.2f}".replace("-0.00", "0.00") if isinstance(value, float) else str(value)
 
     rows = []
     for r in scores.results:
@@ -119,7 +119,7 @@ def scores_table(scores: ScoreSet) -> str:
     for r in scores.results:
         o = r.overall
         overall = f"{r1(o.score)} {o.grade}" if o.score is not None else "n/a"
-        trend = "" if o.trend is None else f"{o.trend:+.1f}"
+        trend = "" if o.trend is None else f"{o.trend:+.1f}".replace("-0.0", "+0.0")
         row = [r.institution, r.period, overall, f"{o.coverage:.0%}", trend]
         row.append("" if o.peer_percentile is None else f"{o.peer_percentile:.0f}")
         for pillar in pillars:

@@ -59,7 +59,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC041": ("error", "survey counts given for a metric that is not a survey item"),
     "SC042": ("warning", "respondents exceed those invited"),
     "SC043": ("error", "file name is not a valid id"),
-    "SC044": ("warning", "unit breakdown of a metric the audit does not report"),
+    "SC045": ("error", "no content folder: this is not a scorecard project"),
 }
 
 

@@ -228,14 +228,14 @@ def _build(loader: yaml.CSafeLoader, doc: Document) -> Any:
         if not discard:
             doc.value_at[path] = _pos(event)
         anchor = getattr(event, "anchor", None)
-        if anchor is not None or isinstance(event, yaml.AliasEvent):
+        if (anchor is not None or isinstance(event, yaml.AliasEvent)) and _first_alias(doc):
             doc.findings.append(
                 doc.finding(
                     "SC002",
                     path,
                     f"YAML {'alias' if isinstance(event, yaml.AliasEvent) else 'anchor'} "
                     f"`{anchor}` is not allowed",
-                    "write the value out in full",
+                    "write every value out in full; this file may have more anchors or aliases",
                 )
             )
 
@@ -318,6 +318,11 @@ def _take_key(event: Any, frame: _Frame, doc: Document) -> str:
     frame.seen[key] = line
     doc.key_at[(*frame.path, key)] = (line, col)
     return key
+
+
+def _first_alias(doc: Document) -> bool:
+    """Report the first anchor or alias of a file; one finding says what to do for all."""
+    return not any(f.code == "SC002" for f in doc.findings)
 
 
 def _scalar(event: Any, path: KeyPath, doc: Document) -> Any:

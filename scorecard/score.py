@@ -171,7 +171,9 @@ def score_audit(
     for pillar_id in framework.pillars:
         ids = framework.metrics_by_pillar.get(pillar_id, [])
         is_beside = framework.pillars[pillar_id].role == "beside"
-        if is_beside and not any(m in observations for m in ids):
+        if is_beside and not any(
+            observations[m].status != "missing" for m in ids if m in observations
+        ):
             continue
         for metric_id in ids:
             seen = observations.get(metric_id, Observation("missing"))

@@ -796,6 +796,18 @@ def load_documents(paths: list[Path], root: Path) -> list[Document]:
 
 def validate_project(root: Path) -> tuple[Project | None, list[Finding]]:
     """Check every file of the project; the project holds the files that passed."""
+    if not (root / "content").is_dir():
+        return None, [
+            Finding(
+                "content",
+                1,
+                1,
+                "SC045",
+                "",
+                f"no content/ folder in {root.resolve()}",
+                "run in a scorecard project, pass --project DIR, or start one with scorecard init",
+            )
+        ]
     files = find_content(root)
     findings: list[Finding] = []
     for path in files.stray:

@@ -350,6 +350,14 @@ def test_score_latest(runner: CliRunner, scored_project: Path) -> None:
     assert [r["period"] for r in csv.DictReader(io.StringIO(result.stdout))] == ["2026-Q3"]
 
 
+def test_score_json_stays_clean_with_warnings(runner: CliRunner, make_project: MakeProject) -> None:
+    root = make_project({AUDIT: "audited: 2026-10-15\nauditor: NO\n"}, default=True)
+    result = runner.invoke(cli, ["score", "--format", "json", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["results"][0]["institution"] == "north-valley"
+    assert f"{AUDIT}:2:10: warning[SC006]" in result.stderr
+
+
 def test_score_of_invalid_content_exits_1(runner: CliRunner, make_project: MakeProject) -> None:
     root = make_project({AUDIT: "audited: 2026-13-45\n"}, default=True)
     result = runner.invoke(cli, ["score", "--format", "json", "--project", str(root)])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -28,7 +28,7 @@ def audit(*lines: str) -> str:
     return "audited: 2026-10-15\nmetrics:\n" + "".join(f"  {line}\n" for line in lines)
 
 
-def check(make_project: MakeProject, files: dict[str, str | bytes]) -> list[Finding]:
+def check(make_project: MakeProject, files: Mapping[str, str | bytes]) -> list[Finding]:
     _project, findings = validate_project(make_project(files, default=True))
     return findings
 
@@ -46,7 +46,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[tuple[str, str, int]], str]]
     ),
     "anchor-and-alias": (
         {AUDIT: audit("admin.ehr_time_per_8h: &x {value: 6.0}", "admin.inbox_time_per_8h: *x")},
-        [("SC002", AUDIT, 3), ("SC002", AUDIT, 4)],
+        [("SC002", AUDIT, 3)],
         "in full",
     ),
     "duplicate-key": (
@@ -365,8 +365,8 @@ def test_billion_laughs_finishes_fast_with_findings(make_project: MakeProject) -
     findings = check(make_project, {AUDIT: "\n".join(lines) + "\n"})
     assert time.perf_counter() - start < 2
     assert {f.code for f in findings} == {"SC002", "SC010", "SC011"}
-    assert ("SC002", AUDIT, 9) in where(findings)
-    assert len(findings) < 200
+    assert [f for f in where(findings) if f[0] == "SC002"] == [("SC002", AUDIT, 1)]
+    assert len(findings) < 20
 
 
 def test_utf8_bom_and_crlf_are_fine(make_project: MakeProject) -> None:
