@@ -78,8 +78,15 @@ Band = tuple[str, float]
 DEFAULT_BANDS: tuple[Band, ...] = (("A", 80.0), ("B", 65.0), ("C", 50.0), ("D", 35.0), ("F", 0.0))
 
 # Okabe & Ito (2008), without black (invisible on the dark palette); yellow comes last.
-OKABE_ITO: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9")
-OKABE_ITO += ("#F0E442",)
+OKABE_ITO: tuple[str, ...] = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+)
 # Grades best to worst: blue to vermillion through yellow, a colour-blind safe diverging order.
 GRADE_PALETTE: tuple[str, ...] = ("#0072B2", "#56B4E9", "#F0E442", "#E69F00", "#D55E00")
 HIGHLIGHT_COLOUR = "#D55E00"
@@ -92,12 +99,8 @@ _SCORE_TITLE = "Score (0 to 100)"
 _BAR = 20  # pixel thickness of a pillar's bar
 _HEAT_NARROW = 72  # heat map columns narrower than this (pixels) turn their labels
 _HEAT_LINE = 12  # line height of the heat map's pillar names
-
-
-def _wrap(label: str) -> str:
-    """A label broken into lines after each run of 8 or more characters (the charts' rule)."""
-    return re.sub(r"(.{8,}?)\s+", "\\1\n", label)
-
+# As many legend entries to a row as fit the chart's width.
+_LEGEND_COLUMNS = alt.ExprRef(expr="max(1, floor(containerSize()[0] / 115))")
 
 _AUTOSIZE = {"type": "fit", "contains": "padding"}
 _ROWS = alt.NamedData(name="rows")  # replaced by each chart's own rows
@@ -151,10 +154,19 @@ def _round(score: float | None) -> float | None:
     return None if score is None else round(score, 2)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _join(words: Sequence[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _wrap(label: str) -> str:
+    """A label broken into lines after each run of 8 or more characters (the charts' rule)."""
+    return re.sub(r"(.{8,}?)\s+", "\\1\n", label)
 
 
 def _ordered(values: Iterable[str]) -> list[str]:
@@ -168,16 +180,17 @@ def _grade_range(count: int) -> list[str]:
     return [GRADE_PALETTE[round(i * last / (count - 1))] for i in range(count)]
 
 
-def _template(chart: alt.TopLevelMixin, *, right: int = 5) -> str:
-    """A chart's spec as JSON, without data; `right` is room kept for labels past the plot.
+def _template(chart: alt.TopLevelMixin) -> str:
+    """A chart's spec as JSON, without data.
 
     The config stays small (no colours, no fonts) so the page's script can apply the theme.
+    Autosize "fit" counts marks drawn past the plot (the values after the bars), so the plot
+    narrows to keep them inside the chart.
     """
     spec: dict[str, Any] = chart.to_dict()
     spec["data"] = {"values": []}
     spec["width"] = "container"
     spec["autosize"] = dict(_AUTOSIZE)
-    spec["padding"] = {"left": 5, "top": 5, "bottom": 5, "right": right}
     spec["config"] = {"view": {"stroke": None}}
     return json.dumps(spec)
 
@@ -187,6 +200,18 @@ def _stamp(template: str, values: list[dict[str, Any]], height: int) -> dict[str
     spec["data"] = {"values": values}
     spec["height"] = height
     return spec
+
+
+@functools.lru_cache(maxsize=1)
+def _empty_template() -> str:
+    chart = alt.Chart(_ROWS).mark_text(align="left", fontStyle="italic", fontSize=12)
+    return _template(chart.encode(x=alt.value(0), text="message:N"))
+
+
+def _empty(kind: str, message: str, columns: list[str], rows: list[list[str]]) -> Chart:
+    """A chart with nothing to plot: the message in place of marks (and no console errors)."""
+    spec = _stamp(_empty_template(), [{"message": message}], height=40)
+    return Chart(kind, spec, message, columns, rows)
 
 
 def _score_x(field: str, *, ticks: list[float] | None = None) -> alt.X:
@@ -264,7 +289,7 @@ def _pillar_template(bands: tuple[Band, ...]) -> str:
         .encode(x=alt.value(0), y=y, text="label:N")
     )
     layered = alt.layer(backdrop, rules, band_labels, names, bars, values, missing, data=_ROWS)
-    return _template(layered, right=80)
+    return _template(layered)
 
 
 def pillar_scores(
@@ -300,10 +325,12 @@ def pillar_scores(
         table.append(
             [name, shown, grade if score is not None and grade else "\u2013", _pct(coverage)]
         )
-    spec = _stamp(_pillar_template(tuple(bands)), values, height=60 + 52 * max(len(values), 1))
-    return Chart(
-        "pillar_scores", spec, _pillar_alt(values), ["Pillar", "Score", "Grade", "Coverage"], table
-    )
+    columns = ["Pillar", "Score", "Grade", "Coverage"]
+    if not values:
+        return _empty("pillar_scores", "No pillar scores to show.", columns, table)
+    grades = tuple((str(grade), float(minimum)) for grade, minimum in bands)
+    spec = _stamp(_pillar_template(grades), values, height=60 + 52 * max(len(values), 1))
+    return Chart("pillar_scores", spec, _pillar_alt(values), columns, table)
 
 
 def _pillar_alt(values: list[dict[str, Any]]) -> str:
@@ -313,8 +340,6 @@ def _pillar_alt(values: list[dict[str, Any]]) -> str:
     def said(v: dict[str, Any]) -> str:
         return f"{v['score_label']}" + (f" ({v['grade']})" if v["grade"] else "")
 
-    if not values:
-        return "No pillar scores to show."
     if not scored:
         return f"No pillar has enough data for a score: {_join(missing)}."
     if len(scored) == 1:
@@ -338,7 +363,7 @@ def _pillar_alt(values: list[dict[str, Any]]) -> str:
 def _trend_template() -> str:
     # The lines use `stroke`, the points `color` and `shape`; each page stamps its series as
     # the three scales' domain, so Vega-Lite merges them into one legend (colour and shape).
-    legend = alt.Legend(title=None, orient="bottom")
+    legend = alt.Legend(title=None, orient="bottom", columns=_LEGEND_COLUMNS)
     scale = alt.Scale(domain=[], range=list(OKABE_ITO))
     overall = alt.when("datum.series == 'Overall'")
     line = (
@@ -399,6 +424,8 @@ def trend(rows: Iterable[tuple[str, str, float | None]]) -> Chart:
         )
     periods = _ordered(v["period"] for v in values)
     series = _ordered(v["series"] for v in values)
+    if not values:
+        return _empty("trend", "No scores to show over time.", ["Period"], [])
     spec = _stamp(_trend_template(), values, height=280)
     spec["encoding"]["x"]["sort"] = periods
     spec["encoding"]["x"]["scale"]["domain"] = periods
@@ -412,8 +439,6 @@ def trend(rows: Iterable[tuple[str, str, float | None]]) -> Chart:
 
 
 def _trend_alt(values: list[dict[str, Any]], periods: list[str], series: list[str]) -> str:
-    if not series:
-        return "No scores to show over time."
     main = "Overall" if "Overall" in series else series[0]
     points = [v for v in values if v["series"] == main and v["score"] is not None]
     if not points:
@@ -524,6 +549,8 @@ def heatmap(rows: Iterable[tuple[str, str, float | None, str | None]]) -> Chart:
         )
     institutions = _ordered(v["institution"] for v in values)
     pillars = _ordered(v["pillar"] for v in values)
+    if not values:
+        return _empty("heatmap", "No institutions to show.", ["Institution"], [])
     lines = max((_wrap(p).count("\n") + 1 for p in pillars), default=1)
     spec = _stamp(
         _heatmap_template(), values, height=90 + _HEAT_LINE * lines + 28 * len(institutions)
@@ -543,7 +570,8 @@ def heatmap(rows: Iterable[tuple[str, str, float | None, str | None]]) -> Chart:
 
 def _heatmap_alt(values: list[dict[str, Any]], institutions: list[str], pillars: list[str]) -> str:
     text = (
-        f"Heat map of {len(institutions)} institutions on {len(pillars)} pillars; "
+        f"Heat map of {_count(len(institutions), 'institution')} on "
+        f"{_count(len(pillars), 'pillar')}; "
         "each cell shows the grade, darker blue is a higher score."
     )
     scored = [v for v in values if v["score"] is not None]
@@ -555,7 +583,7 @@ def _heatmap_alt(values: list[dict[str, Any]], institutions: list[str], pillars:
             f" lowest: {low['institution']} on {low['pillar']} at {low['score_label']}."
         )
     if len(scored) < len(values):
-        text += f" {len(values) - len(scored)} of {len(values)} cells have no score."
+        text += f" {len(values) - len(scored)} of {_count(len(values), 'cell')} without a score."
     return text
 
 
@@ -564,7 +592,7 @@ def _heatmap_alt(values: list[dict[str, Any]], institutions: list[str], pillars:
 
 @functools.lru_cache(maxsize=1)
 def _distribution_template() -> str:
-    legend = alt.Legend(title=None, orient="bottom")
+    legend = alt.Legend(title=None, orient="bottom", symbolOpacity=1)
     domain = [_OTHERS, _HIGHLIGHTED]
     colour = alt.Color(
         "group:N",
@@ -612,12 +640,17 @@ def distribution(rows: Iterable[tuple[str, float | None]], highlight: Collection
     chosen = set(highlight)
     listed = [(name, _number(raw)) for name, raw in rows]
     values: list[dict[str, Any]] = []
+    marked_so_far = 0
     for name, score in listed:
         if score is None:
             continue
         marked = name in chosen
-        # A vertical spread from the name, so an institution sits at the same height everywhere.
-        jitter = 0.5 if marked else 0.1 + 0.8 * zlib.crc32(name.encode()) / 0xFFFFFFFF
+        # A vertical spread from the name, so an institution sits at the same height everywhere;
+        # highlighted ones alternate between two heights so that their names do not collide.
+        jitter = 0.1 + 0.8 * zlib.crc32(name.encode()) / 0xFFFFFFFF
+        if marked:
+            jitter = 0.25 if marked_so_far % 2 else 0.55
+            marked_so_far += 1
         values.append(
             {
                 "institution": name,
@@ -628,25 +661,25 @@ def distribution(rows: Iterable[tuple[str, float | None]], highlight: Collection
                 "jitter": round(jitter, 4),
             }
         )
-    spec = _stamp(_distribution_template(), values, height=190)
     ranked = sorted(listed, key=lambda item: (item[1] is None, -(item[1] or 0.0)))
     table = [[name, _fmt(score), "yes" if name in chosen else ""] for name, score in ranked]
-    return Chart(
-        "distribution",
-        spec,
-        _distribution_alt(listed, chosen),
-        ["Institution", "Score", "Highlighted"],
-        table,
-    )
+    columns = ["Institution", "Score", "Highlighted"]
+    alt_text = _distribution_alt(listed, chosen)
+    if not values:
+        return _empty("distribution", alt_text, columns, table)
+    spec = _stamp(_distribution_template(), values, height=190)
+    return Chart("distribution", spec, alt_text, columns, table)
 
 
 def _distribution_alt(listed: list[tuple[str, float | None]], chosen: set[str]) -> str:
     scores = [score for _, score in listed if score is not None]
+    if not listed:
+        return "No institutions to show."
     if not scores:
-        return f"None of the {len(listed)} institutions has a score."
+        return f"No score for any of {_count(len(listed), 'institution')}."
     middle = statistics.median(scores)
     text = (
-        f"Scores of {len(scores)} institutions range from {_fmt(min(scores))} to "
+        f"Scores of {_count(len(scores), 'institution')} range from {_fmt(min(scores))} to "
         f"{_fmt(max(scores))} (median {_fmt(middle)})."
     )
     for name, score in [item for item in listed if item[0] in chosen][:5]:
@@ -666,13 +699,16 @@ def _distribution_alt(listed: list[tuple[str, float | None]], chosen: set[str]) 
 # Characters Markdown, attr_list or Jinja could read as syntax, as numeric references; control
 # characters (Markdown keeps its own placeholders in STX/ETX) become U+FFFD, and line breaks an
 # entity, so the block never holds a blank line.
-_INERT = {ord(c): f"&#{ord(c)};" for c in "*_`[]{}|\\\n"}
-_INERT.update({c: "\ufffd" for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]})
-_INERT[ord("\r")] = ""
+_INERT = [(c, f"&#{ord(c)};") for c in "*_`[]{}|\\\n"]
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _text(value: str) -> str:
-    return html.escape(value, quote=True).translate(_INERT)
+    # str.replace per character is several times faster than str.translate on long specs.
+    text = html.escape(value.replace("\r\n", "\n").replace("\r", "\n"), quote=True)
+    for character, entity in _INERT:
+        text = text.replace(character, entity)
+    return _CONTROL.sub("\ufffd", text)
 
 
 def chart_html(chart: Chart, *, chart_id: str) -> str:
@@ -877,10 +913,6 @@ div.scorecard-chart[data-rendered="error"]::before {
   display: block;
   max-width: 100%;
   overflow-x: auto;
-}
-.scorecard-chart-data th[scope="row"] {
-  font-weight: normal;
-  white-space: nowrap;
 }
 """
 

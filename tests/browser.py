@@ -1,7 +1,8 @@
 """Helpers for tests that look at a built site in a real browser (Debian's Chromium).
 
 `serve(folder)` serves a folder over HTTP on 127.0.0.1; `browser_page()` gives a Playwright page
-whose console errors, page errors and requests that left 127.0.0.1 are recorded.
+whose console errors, page errors, dialogs (alert, confirm) and requests that left 127.0.0.1 are
+recorded.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import ConsoleMessage, Page, Request
+    from playwright.sync_api import ConsoleMessage, Dialog, Page, Request
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -62,9 +63,10 @@ class Session:
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     external_requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
 
     def problems(self) -> list[str]:
-        return [*self.console_errors, *self.page_errors, *self.external_requests]
+        return [*self.console_errors, *self.page_errors, *self.external_requests, *self.dialogs]
 
 
 @contextmanager
@@ -99,7 +101,12 @@ def browser_page(*, width: int = 1280, height: int = 900) -> Iterator[Session]:
                         if parts.hostname not in LOCAL_HOSTS:
                             session.external_requests.append(request.url)
 
+                def on_dialog(dialog: Dialog) -> None:
+                    session.dialogs.append(f"dialog: {dialog.type} {dialog.message}")
+                    dialog.dismiss()
+
                 page.on("console", on_console)
+                page.on("dialog", on_dialog)
                 page.on("pageerror", lambda error: session.page_errors.append(f"page: {error}"))
                 context.on("request", on_request)
                 yield session

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 import altair as alt
-import markdown
+import markdown  # type: ignore[import-untyped]
 import pytest
 import vl_convert
 from bs4 import BeautifulSoup
@@ -140,6 +140,25 @@ def test_a_score_that_is_not_a_number_is_missing(bad: float) -> None:
     json.dumps(chart.spec, allow_nan=False)
 
 
+@pytest.mark.parametrize(
+    ("chart", "message"),
+    [
+        (charts.pillar_scores([]), "No pillar scores to show."),
+        (charts.trend([]), "No scores to show over time."),
+        (charts.heatmap([]), "No institutions to show."),
+        (charts.distribution([], []), "No institutions to show."),
+        (charts.distribution([("A", None)], ["A"]), "No score for any of 1 institution."),
+    ],
+    ids=["pillar_scores", "trend", "heatmap", "distribution", "distribution-unscored"],
+)
+def test_nothing_to_plot_shows_a_message(chart: Chart, message: str) -> None:
+    spec = chart.to_dict()
+    assert spec["mark"]["type"] == "text"
+    assert spec["data"]["values"] == [{"message": message}]
+    assert chart.alt == message
+    alt.Chart.from_dict(spec)
+
+
 # -- pillar scores ----------------------------------------------------------------------------
 
 
@@ -249,7 +268,6 @@ def test_trend_table_and_alt_text() -> None:
     )
     falling = charts.trend([("2024", "Overall", 70.0), ("2025", "Overall", 61.25)])
     assert falling.alt == "Overall score fell from 70.0 to 61.2 over 2 years."
-    assert charts.trend([]).alt == "No scores to show over time."
 
 
 # -- heat map ---------------------------------------------------------------------------------
@@ -289,7 +307,7 @@ def test_heatmap_table_and_alt_text() -> None:
     ]
     assert chart.alt.startswith("Heat map of 2 institutions on 3 pillars;")
     assert "Highest: South on Safety at 49.0; lowest: South on Admin at 27.0." in chart.alt
-    assert chart.alt.endswith("1 of 6 cells have no score.")
+    assert chart.alt.endswith(" 1 of 6 cells without a score.")
 
 
 # -- distribution -----------------------------------------------------------------------------
