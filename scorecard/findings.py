@@ -60,6 +60,22 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC042": ("warning", "respondents exceed those invited"),
     "SC043": ("error", "file name is not a valid id"),
     "SC045": ("error", "no content folder: this is not a scorecard project"),
+    "SC046": ("warning", "audit date in the future"),
+    "SC047": ("warning", "audit dated before its period began"),
+    # survey import: the export (a CSV file) and the instrument (a YAML file)
+    "SC050": ("error", "survey export is empty or has no answers"),
+    "SC051": ("error", "row has the wrong number of fields"),
+    "SC052": ("error", "a question's column is missing from the survey export"),
+    "SC053": ("error", "answer is not on the question's scale"),
+    "SC054": ("warning", "unit not in the audit; its answers count only in the total"),
+    "SC055": ("warning", "suppressed answers can be derived from the totals"),
+    "SC056": ("error", "column appears twice in the survey export"),
+    "SC057": ("error", "instrument names an unknown scale or question"),
+    "SC058": ("error", "instrument metric does not fit its method or the metric's kind"),
+    "SC059": ("error", "scale codes are not consecutive whole numbers"),
+    "SC060": ("error", "positive answer is not on the scale"),
+    "SC061": ("error", "two questions read the same column"),
+    "SC062": ("error", "answer is used twice in a scale"),
 }
 
 

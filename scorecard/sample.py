@@ -17,6 +17,7 @@ import argparse
 import calendar
 import datetime as dt
 import json
+import os
 import random
 import re
 import sys
@@ -133,16 +134,25 @@ _NA_REASONS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
 }
 
-_METRIC_NOTES = (
-    "two denials escalated",
-    "figure from the finance team, not yet reconciled",
-    "pilot units only",
-    "vendor report, awaiting validation",
-    "response rate low in surgery",
-    "definition changed this period",
-    "includes locum physicians",
-    "estimate from a one-week time study",
-)
+# internal notes on a metric, by how the metric is collected ("" for any)
+_METRIC_NOTES: dict[str, tuple[str, ...]] = {
+    "survey": (
+        "response rate low in surgery",
+        "includes locum physicians",
+        "question wording changed this period",
+    ),
+    "ehr-log": (
+        "vendor report, awaiting validation",
+        "pilot units only",
+        "excludes residents",
+    ),
+    "hr": (
+        "figure from the finance team, not yet reconciled",
+        "includes locum physicians",
+    ),
+    "payer": ("two denials escalated", "largest two payers only"),
+    "": ("definition changed this period", "estimate from a one-week time study"),
+}
 
 _AUDIT_NOTES = (
     "Survey response rate fell in surgery; repeat the pulse survey next quarter.",
@@ -342,6 +352,7 @@ class _Metric:
     step: float  # round values to a multiple of this, when not 0
     source: str  # "source: <id>" for the audit's source of this kind of data, or ""
     survey_percent: bool  # a percent from the survey: given with n
+    notes: tuple[str, ...]  # internal notes that fit how the metric is collected
 
 
 def _load_metrics() -> list[_Metric]:
@@ -375,6 +386,7 @@ def _load_metrics() -> list[_Metric]:
                 if collected in _SOURCE_BY_COLLECTED
                 else "",
                 survey_percent=kind == "percent" and collected == "survey",
+                notes=_METRIC_NOTES.get(collected, _METRIC_NOTES[""]),
             )
         )
     return metrics
@@ -656,7 +668,8 @@ def _make_levels(
 def _make_units(
     inst: _Institution, periods: int, rng: random.Random, *, tiny: bool, public: bool
 ) -> None:
-    chosen = rng.sample(_UNITS, rng.choice((2, 3)))
+    pool = [u for u in _UNITS if inst.has_cc or u[0] != "complex-care"]
+    chosen = rng.sample(pool, rng.choice((2, 3)))
     for k, (uid, uname) in enumerate(chosen):
         if tiny and k == len(chosen) - 1:
             size = rng.choice((3, 4))
@@ -814,9 +827,9 @@ def _audit_text(
             parts.append(m.source)
         if rand() < p_internal:
             parts.append("visibility: internal")
-            parts.append(f"note: {_s(rng.choice(_METRIC_NOTES))}")
+            parts.append(f"note: {_s(rng.choice(m.notes))}")
         elif rich and rand() < 0.015:
-            parts.append(f"note: {_s(rng.choice(_METRIC_NOTES))}")
+            parts.append(f"note: {_s(rng.choice(m.notes))}")
         lines.append(f"  {mid}: {{{', '.join(parts)}}}")
 
     if rich and inst.units_from is not None and t >= inst.units_from:
@@ -930,7 +943,7 @@ def write_sample_project(
     periods: int = 8,
     seed: int = 7,
     rich: bool = True,
-    first_period: str = "2025-Q1",
+    first_period: str = "2024-Q4",
 ) -> None:
     """Write a sample scorecard project under `root`.
 
@@ -969,8 +982,15 @@ def write_sample_project(
 
 
 def _write(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+    # os-level calls: a fresh file per audit, with as few system calls as possible
+    data = text.encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -981,7 +1001,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--institutions", type=int, default=10)
     parser.add_argument("--periods", type=int, default=8)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--first-period", default="2025-Q1")
+    parser.add_argument("--first-period", default="2024-Q4")
     parser.add_argument("--lean", action="store_true", help="no units, actions or notes")
     args = parser.parse_args(argv)
     try:

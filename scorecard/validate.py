@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from types import UnionType
@@ -570,6 +571,26 @@ def _audit_meaning(
                     (key,),
                     f"{key} {_shown(given)} disagrees with the file's path ({expected})",
                     f"remove `{key}:`; the path says which {key} this is",
+                )
+            )
+    audited, period = raw.get("audited"), parse_period(stem)
+    if isinstance(audited, date) and not isinstance(audited, datetime):
+        if audited > date.today():
+            out.append(
+                doc.finding(
+                    "SC046",
+                    ("audited",),
+                    f"audited {audited.isoformat()} is after today",
+                    "write the date the audit was carried out",
+                )
+            )
+        elif period is not None and audited < date(period.year, period.start_month, 1):
+            out.append(
+                doc.finding(
+                    "SC047",
+                    ("audited",),
+                    f"audited {audited.isoformat()} is before {period.label} began",
+                    "check the date and the file name",
                 )
             )
     source_ids: list[str] = []

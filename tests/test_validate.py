@@ -49,6 +49,16 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[tuple[str, str, int]], str]]
         [("SC002", AUDIT, 3)],
         "in full",
     ),
+    "audit-date-in-the-future": (
+        {AUDIT: "audited: 2999-01-01\nmetrics: {}\n"},
+        [("SC046", AUDIT, 1)],
+        "carried out",
+    ),
+    "audit-dated-before-its-period": (
+        {AUDIT: "audited: 2026-05-01\nmetrics: {}\n"},
+        [("SC047", AUDIT, 1)],
+        "file name",
+    ),
     "duplicate-key": (
         {AUDIT: audit("admin.ehr_time_per_8h: {value: 6.0}", "admin.ehr_time_per_8h: {value: 7}")},
         [("SC003", AUDIT, 4)],
@@ -223,7 +233,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[tuple[str, str, int]], str]]
     "mixed-cadence": (
         {
             "content/audits/north-valley/2026-Q2.yml": "audited: 2026-07-15\n",
-            "content/audits/north-valley/2026.yml": "audited: 2026-12-15\n",
+            "content/audits/north-valley/2026.yml": "audited: 2026-02-15\n",
         },
         [("SC027", "content/audits/north-valley/2026.yml", 1)],
         "one cadence",
@@ -447,7 +457,7 @@ def test_findings_from_many_files_are_sorted_by_file_and_line(make_project: Make
         (
             {
                 "content/audits/north-valley/2026-Q2.yml": "audited: 2026-07-15\n",
-                "content/audits/north-valley/2026.yml": "audited: 2026-12-15\n",
+                "content/audits/north-valley/2026.yml": "audited: 2026-02-15\n",
             },
             "content/audits/north-valley/2026.yml:1:1: error[SC027] 2026 is yearly, but this "
             "institution's other audits are quarterly (hint: keep one cadence per institution: "
