@@ -89,7 +89,9 @@ def csv_rows(scores: ScoreSet) -> list[list[str]]:
     def cell(value: float | str | None) -> str:
         if value is None:
             return ""
-        return f"{value + 0.0:.2f}".replace("-0.00", "0.00") if isinstance(value, float) else str(value)
+        if isinstance(value, float):
+            return f"{value:.2f}".replace("-0.00", "0.00")
+        return str(value)
 
     rows = []
     for r in scores.results:
