@@ -9,6 +9,7 @@ the docs folder is plain Markdown, so the same site builds with MkDocs' successo
 
 from __future__ import annotations
 
+import calendar
 import html
 import json
 import logging
@@ -16,7 +17,8 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from typing import Any
 import jinja2
 
 from scorecard import charts
-from scorecard.audience import AUDIENCES, internal_texts, public_texts, score_project
+from scorecard.audience import AUDIENCES, included, internal_texts, public_texts, score_project
 from scorecard.export import scores_csv, scores_json
 from scorecard.findings import Finding, has_errors, summary
 from scorecard.model import Audience, Project
@@ -127,9 +129,8 @@ def gather_audience(
     for page in gather(project, scores, tick):
         try:
             text = render_page(env, page)
-        except jinja2.TemplateError as err:
-            where = getattr(err, "filename", None) or page.templates[0]
-            line = getattr(err, "lineno", None) or 1
+        except Exception as err:  # noqa: BLE001 - a template may fail in any way ({{ 1 / 0 }})
+            where, line = _template_location(err, page.templates[-1])
             raise BuildError(
                 f"{where}:{line}: template error while rendering {page.path}: {err}; "
                 "fix the template in site_templates/ (or remove it to use the built-in one)"
@@ -166,6 +167,21 @@ def gather_audience(
         *user_nav,
     ]
     return AudienceBuild(audience, files, nav, page_paths)
+
+
+def _template_location(err: Exception, fallback: str) -> tuple[str, int]:
+    """The template file and line of an error: a syntax error names them; an error while
+    rendering (an undefined name) is found in the traceback Jinja rewrites to template lines."""
+    where, line = getattr(err, "filename", None), getattr(err, "lineno", None)
+    if where and line:
+        return where, line
+    found = (fallback, 1)
+    tb = err.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 def _with_banner(raw: bytes, banner: bytes) -> bytes:
@@ -256,6 +272,37 @@ class _Collect(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+def content_epoch(project: Project, audience: Audience) -> int:
+    """Midnight (UTC) of the latest `audited:` date the audience sees; 0 without audits."""
+    dates = [
+        a.data.audited
+        for a in project.audits
+        if included(project.institutions[a.institution], audience)
+    ]
+    return calendar.timegm(max(dates).timetuple()) if dates else 0
+
+
+@contextmanager
+def source_date(project: Project, audience: Audience) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH from the content while MkDocs runs, unless it is set already.
+
+    MkDocs dates the sitemap (`lastmod`, and the gzip header of sitemap.xml.gz) by it, or
+    else by the clock; from the content, the same content always gives the same site.
+    """
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    if before:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(content_epoch(project, audience))
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
 
 
 def run_mkdocs(config_path: Path, *, strict: bool) -> list[str]:
@@ -440,7 +487,8 @@ def build_site(
             config_path = write_staging(root, staging, build, user_config, user_data)
             clock = timed("write", clock)
             progress(f"building {build.audience} site with MkDocs", 0, 1)
-            report.warnings += run_mkdocs(config_path, strict=strict)
+            with source_date(project, build.audience):
+                report.warnings += run_mkdocs(config_path, strict=strict)
             clock = timed("mkdocs", clock)
             progress(f"checking {build.audience} site", 0, 1)
             verify(staging / "site", build, project)
