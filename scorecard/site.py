@@ -567,7 +567,14 @@ _SITE_STYLE = """/* Grades: a letter in a badge, so a grade is never told by col
 .scorecard-grade-f { background: #D55E00; color: #000; }
 .scorecard-grade-none { background: transparent; color: inherit; }
 .scorecard-noscore { font-style: italic; opacity: .8; }
+.scorecard-score { white-space: nowrap; }
 .md-typeset table:not([class]) th[aria-sort="ascending"]::after { content: " \\25B2"; }
 .md-typeset table:not([class]) th[aria-sort="descending"]::after { content: " \\25BC"; }
 .md-typeset table:not([class]) td small { opacity: .8; }
+/* Compact data tables: many columns fit without hiding the first ones. */
+.md-typeset table:not([class]) th,
+.md-typeset table:not([class]) td { padding: .55em .7em; }
+.md-typeset table:not([class]) th { min-width: 0; }
+.md-typeset table:not([class]) td:first-child { min-width: 11em; }
+.md-typeset .scorecard-internal { margin-top: 0; }
 """
