@@ -18,6 +18,7 @@ from scorecard import __version__
 from scorecard.audience import score_project
 from scorecard.export import scores_csv, scores_json, scores_table
 from scorecard.findings import Finding, has_errors, summary
+from scorecard.github import append_step_summary, finding_annotations, in_actions, sarif
 from scorecard.model import Audience, Project
 from scorecard.schema import schemas
 from scorecard.validate import validate_project
@@ -55,14 +56,9 @@ def cli() -> None:
 # --- validate ------------------------------------------------------------------------------
 
 
-def _github_escape(text: str, *, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
-
-
-def format_findings(findings: list[Finding], style: str, *, strict: bool) -> str:
+def format_findings(
+    findings: list[Finding], style: str, *, strict: bool, root: Path | None = None
+) -> str:
     if style == "json":
         data = {
             "findings": [f.as_dict(strict=strict) for f in findings],
@@ -71,14 +67,9 @@ def format_findings(findings: list[Finding], style: str, *, strict: bool) -> str
         }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if style == "github":
-        lines = []
-        for f in findings:
-            level = "error" if strict or f.severity == "error" else "warning"
-            props = f"file={_github_escape(f.file, prop=True)},line={f.line},col={f.col}"
-            props += f",title={_github_escape(f.code + ' ' + f.path, prop=True)}"
-            message = f.message + (f" (hint: {f.hint})" if f.hint else "")
-            lines.append(f"::{level} {props}::{_github_escape(message)}")
-        return "".join(line + "\n" for line in lines)
+        return finding_annotations(findings, strict=strict, root=root)
+    if style == "sarif":
+        return json.dumps(sarif(findings, strict=strict, root=root), indent=2) + "\n"
     return "".join(f.format(strict=strict) + "\n" for f in findings)
 
 
@@ -91,6 +82,14 @@ def _in_paths(finding: Finding, root: Path, paths: tuple[Path, ...]) -> bool:
         if where == target or target in where.parents:
             return True
     return False
+
+
+def step_summary(markdown: str) -> None:
+    """Append to the GitHub Actions job summary, when there is one."""
+    try:
+        append_step_summary(markdown)
+    except OSError as err:
+        click.echo(f"could not write the job summary: {err}", err=True)
 
 
 def load_checked(root: Path, *, strict: bool = False, quiet: bool = False) -> Project:
@@ -108,25 +107,32 @@ def load_checked(root: Path, *, strict: bool = False, quiet: bool = False) -> Pr
 @click.option(
     "--format",
     "style",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(["text", "json", "github", "sarif"]),
     default="text",
     show_default=True,
-    help="text for people, json for tools, github for GitHub Actions annotations.",
+    help="text for people, json for tools, github for GitHub Actions annotations, "
+    "sarif (2.1.0) for code scanning.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @project_option
 def validate(paths: tuple[Path, ...], style: str, strict: bool, project_dir: Path) -> None:
     """Check every content file and report each problem with its file, line and column.
 
-    Give PATHS to report only on those files or folders.
+    Give PATHS to report only on those files or folders. On GitHub Actions the text also
+    comes as annotations, and the result is added to the job summary.
 
     Example: scorecard validate content/audits/north-valley
     """
+    from scorecard.github import validation_markdown
+
     _project, findings = validate_project(project_dir)
     findings = [f for f in findings if _in_paths(f, project_dir, paths)]
-    click.echo(format_findings(findings, style, strict=strict), nl=False)
+    click.echo(format_findings(findings, style, strict=strict, root=project_dir), nl=False)
     if style == "text":
+        if in_actions():
+            click.echo(finding_annotations(findings, strict=strict, root=project_dir), nl=False)
         click.echo(summary(findings, strict=strict), err=True)
+    step_summary(validation_markdown(findings, strict=strict))
     if has_errors(findings, strict=strict):
         sys.exit(1)
 
@@ -214,6 +220,96 @@ def init(directory: Path) -> None:
     written = write_starter(directory)
     click.echo(f"wrote {len(written)} files in {directory}", err=True)
     click.echo(f"next: cd {directory} && scorecard validate && scorecard build", err=True)
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Bring data from other tools into the audits."""
+
+
+@import_group.command("survey")
+@click.argument(
+    "export", metavar="FILE.csv", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--instrument",
+    required=True,
+    help="mini-z, ahrq-sops, edmondson, or NAME for content/instruments/NAME.yml.",
+)
+@click.option("--institution", required=True, help="The institution's id.")
+@click.option("--period", required=True, help="The audit's period: 2026-Q3, 2026-H1 or 2026.")
+@click.option(
+    "--audited",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Set the audit's date (YYYY-MM-DD).  [default: today, for a new audit]",
+)
+@click.option("--metric", "metrics", multiple=True, help="Import only this metric; repeatable.")
+@click.option("--dry-run", is_flag=True, help="Print the change as a diff and write nothing.")
+@project_option
+def import_survey_command(
+    export: Path,
+    instrument: str,
+    institution: str,
+    period: str,
+    audited: Any,
+    metrics: tuple[str, ...],
+    dry_run: bool,
+    project_dir: Path,
+) -> None:
+    """Turn raw survey answers (a CSV export) into the metrics of one audit.
+
+    Writes percent positive, composites and mean scores with their n, for the institution and
+    each unit of the audit, into content/audits/ID/PERIOD.yml, keeping the rest of the file.
+    Groups smaller than the framework's min_n_internal are written as not reported. No
+    respondent's answer is ever written.
+
+    Example: scorecard import survey answers.csv --instrument ahrq-sops
+    --institution north-valley --period 2026-Q3 --dry-run
+    """
+    from scorecard.survey import SurveyUsageError, import_survey
+
+    try:
+        report = import_survey(
+            project_dir,
+            export,
+            instrument,
+            institution,
+            period,
+            audited=audited.date() if audited is not None else None,
+            metrics=metrics,
+            dry_run=dry_run,
+            export_shown=str(export),
+        )
+    except SurveyUsageError as err:
+        raise click.UsageError(str(err)) from err
+    except OSError as err:
+        raise ContentInvalid(f"cannot write {err.filename}: {err.strerror}") from err
+    if report.findings:
+        click.echo(format_findings(report.findings, "text", strict=False), nl=False, err=True)
+    if not report.ok:
+        raise ContentInvalid(
+            summary(report.findings) + f"; nothing was written to {report.audit_file}"
+        )
+    if dry_run:
+        click.echo(report.diff(), nl=False)
+
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    units = f", {count(len(report.units), 'unit')}" if report.units else ""
+    verb = "would write" if dry_run else ("wrote" if report.written else "no change to")
+    click.echo(
+        f"{verb} {report.audit_file}: {count(len(report.metrics), 'metric')}{units} "
+        f"from {count(report.respondents, 'respondent')}",
+        err=True,
+    )
+    for unit, hidden in report.suppressed.items():
+        where = f"unit {unit}" if unit else "the institution"
+        click.echo(f"not reported for {where} (too few answers): {', '.join(hidden)}", err=True)
 
 
 def main() -> None:
@@ -344,3 +440,204 @@ def _preview_build(project_dir: Path, audience: str) -> bool:
         err.show()
         return False
     return True
+
+
+# --- check and diff: CI --------------------------------------------------------------------
+
+
+class _Limit(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
+    name = "N|ID=N"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from scorecard.gate import GateUsageError, parse_limit
+
+        if isinstance(value, tuple):
+            return value
+        try:
+            return parse_limit(str(value))
+        except GateUsageError as err:
+            self.fail(str(err), param, ctx)
+
+
+class _Age(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
+    name = "AGE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from scorecard.gate import GateUsageError, parse_age
+
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_age(str(value))
+        except GateUsageError as err:
+            self.fail(str(err), param, ctx)
+
+
+@cli.command()
+@click.option(
+    "--fail-under",
+    type=_Limit(),
+    multiple=True,
+    help="Fail when a score is below N: N for the overall score (or each --pillar), ID=N for "
+    "pillar ID, all=N for the overall score and every pillar. Repeatable.",
+)
+@click.option(
+    "--max-drop",
+    type=_Limit(),
+    multiple=True,
+    help="Fail when a score fell by more than N points since the institution's previous scored "
+    "period; N, ID=N or all=N as for --fail-under. Repeatable.",
+)
+@click.option(
+    "--pillar",
+    "pillars",
+    multiple=True,
+    metavar="ID",
+    help="Apply the bare numbers of --fail-under and --max-drop to this pillar instead of the "
+    "overall score. Repeatable.",
+)
+@click.option(
+    "--max-age",
+    type=_Age(),
+    default=None,
+    help="Fail when an institution's latest audit is older than AGE (400d, 58w or 1y), counted "
+    "from its `audited:` date.",
+)
+@click.option(
+    "--today",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="DATE",
+    help="The day --max-age counts to.  [default: SOURCE_DATE_EPOCH's day if set, else today]",
+)
+@click.option(
+    "--audience",
+    type=click.Choice(["internal", "public"]),
+    default="internal",
+    show_default=True,
+    help="Whose scores to check: public applies visibility and suppression.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings in the content as errors.")
+@project_option
+def check(
+    fail_under: tuple[tuple[str | None, float], ...],
+    max_drop: tuple[tuple[str | None, float], ...],
+    pillars: tuple[str, ...],
+    max_age: int | None,
+    on: Any,
+    audience: Audience,
+    strict: bool,
+    project_dir: Path,
+) -> None:
+    """The CI gate: exit 1 on invalid content, or when an institution breaks a rule.
+
+    The rules apply to each institution's latest period. Each broken rule is one line
+    (institution, period, rule, why), then a summary; on GitHub Actions also annotations
+    and a job summary.
+
+    Example: scorecard check --fail-under 50 --fail-under safety=40 --max-drop 5 --max-age 400d
+    """
+    from scorecard.gate import GateUsageError, gate_markdown, rules_from, run_gate, today
+    from scorecard.github import annotation, validation_markdown, workspace_path
+
+    project, findings = validate_project(project_dir)
+    if findings:
+        click.echo(format_findings(findings, "text", strict=strict), nl=False, err=True)
+    content = validation_markdown(findings, strict=strict, title="scorecard check")
+    if project is None or has_errors(findings, strict=strict):
+        if in_actions():
+            click.echo(finding_annotations(findings, strict=strict, root=project_dir), nl=False)
+        step_summary(content + "\n**❌ the content is invalid: no score rule was checked**\n")
+        raise ContentInvalid(summary(findings, strict=strict) + "; check failed: fix the content")
+    if pillars and not any(t is None for t, _ in (*fail_under, *max_drop)):
+        raise click.UsageError("--pillar applies to bare numbers of --fail-under or --max-drop")
+    try:
+        rules = rules_from("fail-under", fail_under, project.framework, pillars)
+        rules += rules_from("max-drop", max_drop, project.framework, pillars)
+        day = on.date() if on is not None else today()
+    except GateUsageError as err:
+        raise click.UsageError(str(err)) from err
+    report = run_gate(project, score_project(project, audience), rules, max_age=max_age, on=day)
+    for failure in report.failures:
+        click.echo(failure.format())
+        if in_actions():
+            where = workspace_path(failure.file, project_dir) if failure.file else ""
+            title = f"scorecard check: {failure.rule} {failure.target}"
+            click.echo(annotation("error", failure.format(), file=where, title=title))
+    click.echo(report.summary(), err=True)
+    step_summary(content + "\n" + gate_markdown(report))
+    if not report.passed:
+        sys.exit(1)
+
+
+@cli.command("diff")
+@click.argument("base")
+@click.argument("head")
+@click.option(
+    "--format",
+    "style",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, markdown for a pull request comment or job summary, json for tools.",
+)
+@click.option(
+    "--audience",
+    type=click.Choice(["internal", "public"]),
+    default="internal",
+    show_default=True,
+    help="Whose scores to compare: public applies visibility and suppression.",
+)
+@project_option
+def diff_command(base: str, head: str, style: str, audience: Audience, project_dir: Path) -> None:
+    """Show how the scores changed from BASE to HEAD.
+
+    BASE and HEAD are each a project folder, or else a git revision of the repository the
+    project is in, read with `git archive` (the work tree is not touched). Shown: institutions
+    and periods added, removed and changed; per pillar and overall the old and new score and
+    the change. Exit 1 when HEAD's content is invalid.
+
+    Example: scorecard diff origin/main HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"
+    """
+    from scorecard.diff import DiffError, as_json, as_markdown, as_text, compare, content_tree
+    from scorecard.github import findings_markdown, md, stdout_is_step_summary
+
+    try:
+        with content_tree(project_dir, base) as root:
+            base_project, base_findings = validate_project(root)
+        with content_tree(project_dir, head) as root:
+            head_project, head_findings = validate_project(root)
+    except DiffError as err:
+        raise click.UsageError(str(err)) from err
+    if head_project is None or has_errors(head_findings):
+        click.echo(format_findings(head_findings, "text", strict=False), nl=False, err=True)
+        verdict = f"the content at {head} is invalid: {summary(head_findings)}"
+        markdown = f"### Score changes: {md(base)} → {md(head)}\n\n**❌ {md(verdict)}**\n\n"
+        markdown += findings_markdown(head_findings)
+        if style == "markdown":
+            click.echo(markdown, nl=False)
+        elif style == "json":
+            document: dict[str, Any] = {"format": "scorecard-diff/1"}
+            document["head"] = {"spec": head, "valid": False}
+            document["findings"] = [f.as_dict() for f in head_findings]
+            click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        if not stdout_is_step_summary():
+            step_summary(markdown)
+        raise ContentInvalid(verdict + "; no scores compared")
+    base_scores = None
+    if base_project is not None and not has_errors(base_findings):
+        base_scores = score_project(base_project, audience)
+    else:
+        click.echo(f"the content at {base} is invalid: {summary(base_findings)}", err=True)
+    changes = compare(
+        base_scores,
+        score_project(head_project, audience),
+        base_label=base,
+        head_label=head,
+        base_findings=base_findings,
+    )
+    shown = {"text": as_text, "markdown": as_markdown, "json": as_json}[style](changes)
+    click.echo(shown, nl=False)
+    if not stdout_is_step_summary():
+        step_summary(as_markdown(changes))

@@ -8,7 +8,10 @@ become findings; the meaning of the values is the business of ``validate``.
 
 from __future__ import annotations
 
+import errno
 import math
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,8 @@ from scorecard.findings import Finding
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 32
+#: keys and values in one file; a real audit has a few thousand
+MAX_VALUES = 20_000
 
 Key = str | int
 KeyPath = tuple[Key, ...]
@@ -63,7 +68,16 @@ class Document:
         self, code: str, path: KeyPath, message: str, hint: str = "", *, key: bool = False
     ) -> Finding:
         line, col = self.position(path, key=key)
-        return Finding(self.file, line, col, code, dotted(path), message, hint)
+        return Finding(
+            self.file, line, col, code, printable(dotted(path)), printable(message), printable(hint)
+        )
+
+
+def printable(text: str) -> str:
+    """Text for a one-line message: line breaks and other invisible characters as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def dotted(path: KeyPath) -> str:
@@ -112,7 +126,10 @@ def load_file(path: Path, display: str) -> Document:
                 )
             )
             return doc
-        raw = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        with path.open("rb") as handle:  # a file may grow, or say it is empty (/proc)
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as err:
         doc.findings.append(
             Finding(display, 1, 1, "SC009", "", f"cannot read the file: {err.strerror}")
@@ -185,8 +202,23 @@ def _build(loader: yaml.CSafeLoader, doc: Document) -> Any:
     root: Any = None
     documents = 0
     scratch: dict[str, Any] = {}
+    events = 0
     while True:
         event = loader.get_event()
+        events += 1
+        if events > 2 * MAX_VALUES:  # a start and an end event per mapping and list
+            line, col = _pos(event)
+            raise _Abort(
+                Finding(
+                    doc.file,
+                    line,
+                    col,
+                    "SC004",
+                    "",
+                    f"the file holds more than {MAX_VALUES:,} keys and values",
+                    "split it; an audit has a few thousand at most",
+                )
+            )
         if isinstance(event, yaml.StreamEndEvent):
             return root
         if isinstance(event, yaml.DocumentStartEvent):
@@ -309,8 +341,8 @@ def _take_key(event: Any, frame: _Frame, doc: Document) -> str:
                 line,
                 col,
                 "SC003",
-                dotted((*frame.path, key)),
-                f"key `{key}` appears twice in the same mapping",
+                printable(dotted((*frame.path, key))),
+                f"key `{printable(key)}` appears twice in the same mapping",
                 f"the first is on line {frame.seen[key]}; keep one",
             )
         )
@@ -329,6 +361,10 @@ def _scalar(event: Any, path: KeyPath, doc: Document) -> Any:
     text: str = event.value
     plain, _quoted = event.implicit
     tag = event.tag
+    if tag is None and plain:
+        fast = _fast_plain(text)
+        if fast is not _SLOW:
+            return fast
     if tag is None or tag == "!":
         if not plain:
             return text
@@ -387,6 +423,32 @@ def _scalar(event: Any, path: KeyPath, doc: Document) -> Any:
 
 
 _RESOLVER = yaml.resolver.Resolver()
+_SLOW = object()
+_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
+_PLAIN_FLOAT = re.compile(r"-?(?:0|[1-9][0-9]{0,17})\.[0-9]{1,17}")
+_PLAIN_WORDS: dict[str, Any] = {"true": True, "false": False, "True": True, "False": False}
+_SPECIAL_WORDS = {"yes", "no", "on", "off", "null", "true", "false", "y", "n"}
+
+
+def _fast_plain(text: str) -> Any:
+    """The value of the commonest plain scalars without YAML's resolver; _SLOW otherwise.
+
+    Only forms whose meaning is the same in YAML 1.1 and 1.2 and needs no finding: short
+    decimal integers and decimals, true/false, and text starting with a letter that no YAML
+    version reads as anything but text.
+    """
+    if not text:
+        return _SLOW
+    if text in _PLAIN_WORDS:
+        return _PLAIN_WORDS[text]
+    first = text[0]
+    if first.isalpha():
+        return _SLOW if text.lower() in _SPECIAL_WORDS else text
+    if _PLAIN_INT.fullmatch(text):
+        return int(text)
+    if _PLAIN_FLOAT.fullmatch(text):
+        return float(text)
+    return _SLOW
 
 
 def read_text_page(path: Path) -> str:

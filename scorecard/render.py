@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,12 @@ def _web_link(text: str, url: str) -> Markup:
     )
 
 
+#: Characters PyYAML refuses in a file; the front matter writes them as \u escapes.
+_YAML_UNSAFE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
 def _yaml_string(value: Any) -> Markup:
     """A one-line text as a quoted YAML string, for a page's front matter.
 
@@ -63,7 +70,10 @@ def _yaml_string(value: Any) -> Markup:
     header, the search index) without escaping it.
     """
     text = html.escape(" ".join(str(value).split()))
-    return Markup(json.dumps(text, ensure_ascii=False))  # noqa: S704
+    quoted = json.dumps(text, ensure_ascii=False)
+    # A character YAML may not carry (DEL, C1 controls, U+FFFE) would void the front matter.
+    quoted = _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+    return Markup(quoted)  # noqa: S704
 
 
 def environment(project_templates: Path | None = None) -> jinja2.Environment:

@@ -10,17 +10,19 @@ the docs folder is plain Markdown, so the same site builds with MkDocs' successo
 from __future__ import annotations
 
 import calendar
-import html
+import errno
+import gzip
 import json
 import logging
 import os
 import re
 import shutil
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
@@ -29,6 +31,7 @@ from scorecard import charts
 from scorecard.audience import AUDIENCES, included, internal_texts, public_texts, score_project
 from scorecard.export import scores_csv, scores_json
 from scorecard.findings import Finding, has_errors, summary
+from scorecard.leaks import SKIPPED_SUFFIXES, LeakScanner
 from scorecard.model import Audience, Project
 from scorecard.pages import gather
 from scorecard.render import environment, render_page
@@ -215,6 +218,9 @@ def _user_config(root: Path) -> tuple[Path | None, dict[str, Any]]:
 
 def _write_files(docs: Path, files: dict[str, bytes]) -> None:
     for rel, content in files.items():
+        parts = PurePosixPath(rel).parts
+        if not parts or parts[0] == "/" or any(p in (".", "..") for p in parts):
+            raise BuildError(f"refusing to write {rel!r}: every page must stay inside the site")
         target = docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
@@ -322,7 +328,7 @@ def run_mkdocs(config_path: Path, *, strict: bool) -> list[str]:
     except MkDocsException as err:
         details = "; ".join(collect.messages[-5:])
         raise BuildError(f"MkDocs failed: {err}" + (f" ({details})" if details else "")) from err
-    except (OSError, ValueError) as err:
+    except ValueError as err:  # an OSError (a full disk) is told by build_site
         raise BuildError(f"MkDocs failed: {err}") from err
     finally:
         logger.removeHandler(collect)
@@ -334,42 +340,36 @@ def run_mkdocs(config_path: Path, *, strict: bool) -> list[str]:
 
 
 def _output_texts(site: Path) -> Iterable[tuple[Path, str]]:
+    """Every file of a built site as text (decompressed), but images, fonts and vendor code."""
     for path in sorted(site.rglob("*")):
-        if not path.is_file() or path.suffix in (".png", ".jpg", ".woff", ".woff2", ".ico", ".gz"):
+        if not path.is_file() or path.suffix in SKIPPED_SUFFIXES:
             continue
-        if path.name == "scorecard-vega.js" or "/assets/javascripts/" in path.as_posix():
+        posix = path.as_posix()
+        if path.name == "scorecard-vega.js" or "/assets/javascripts/" in posix:
             continue
-        raw = path.read_text(encoding="utf-8", errors="replace")
-        if path.suffix == ".json":
+        if "/assets/stylesheets/" in posix:  # the theme's own CSS: `overflow: hidden` is no leak
+            continue
+        raw = path.read_bytes()
+        if path.suffix == ".gz":
             try:
-                raw = " ".join(_strings(json.loads(raw)))
-            except ValueError:
+                raw = gzip.decompress(raw)
+            except (OSError, EOFError):
                 pass
-        yield path, " ".join(html.unescape(raw).split())
-
-
-def _strings(value: Any) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield str(key)
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
+        yield path, raw.decode("utf-8", errors="replace")
 
 
 def canaries(project: Project) -> list[str]:
     """Internal texts worth scanning for: each line of each text, 6 characters or more."""
     found = set()
-    public = "\n".join(" ".join(t.split()) for t in public_texts(project))
     for text in internal_texts(project):
         for line in text.splitlines():
             flat = " ".join(line.split())
-            if len(flat) >= 6 and flat not in public:
+            if len(flat) >= 6:
                 found.add(flat)
-    return sorted(found)
+    # An internal text that is also public (an owner who is also the auditor) is no secret.
+    public = "\n".join(" ".join(t.split()) for t in public_texts(project))
+    shared = LeakScanner(found).all_in(public) if found else set()
+    return sorted(found - shared)
 
 
 def verify(site: Path, build: AudienceBuild, project: Project) -> None:
@@ -393,14 +393,15 @@ def verify(site: Path, build: AudienceBuild, project: Project) -> None:
         if private_ids
         else None
     )
+    scanner = LeakScanner(secrets)
     for path, text in _output_texts(site):
-        for secret in secrets:
-            if secret in text:
-                raise BuildError(
-                    f"the public site would contain internal text ({secret[:40]!r}) in "
-                    f"{path.relative_to(site)}; the public build was stopped and the previous "
-                    "public site kept"
-                )
+        secret = scanner.find(text)
+        if secret is not None:
+            raise BuildError(
+                f"the public site would contain internal text ({secret[:40]!r}) in "
+                f"{path.relative_to(site)}; the public build was stopped and the previous "
+                "public site kept"
+            )
         if id_pattern is not None and (match := id_pattern.search(text)):
             raise BuildError(
                 f"the public site would name the unpublished institution `{match.group(1)}` "
@@ -416,31 +417,131 @@ def _html_path(md_path: str) -> str:
 
 
 # --- swap ----------------------------------------------------------------------------------
+#
+# Each audience is built in ``out/.staging/<audience>/site`` and swapped in as ``out/<audience>``.
+# Where the system can exchange two paths in one step (Linux renameat2 RENAME_EXCHANGE, macOS
+# renamex_np RENAME_SWAP), the swap is that single step: at any moment ``out/<audience>`` is
+# the whole previous site or the whole new one, and the old one is left in the staging folder,
+# which the build (or the next one, after a kill) deletes. Elsewhere the swap is two renames,
+# and a build killed between them is finished by ``recover`` at the next build.
+
+LOCK_FILE = ".lock"
+STAGING = ".staging"
+
+
+def _exchange_function() -> Callable[[bytes, bytes], int] | None:
+    """The system's atomic exchange of two paths, where it has one."""
+    import ctypes
+
+    if sys.platform.startswith("linux"):
+        name, args = "renameat2", True
+    elif sys.platform == "darwin":
+        name, args = "renamex_np", False
+    else:
+        return None
+    try:
+        func = getattr(ctypes.CDLL(None, use_errno=True), name)
+    except (OSError, AttributeError):
+        return None
+    func.restype = ctypes.c_int
+    if args:  # renameat2(AT_FDCWD, old, AT_FDCWD, new, RENAME_EXCHANGE)
+        path, fd = ctypes.c_char_p, ctypes.c_int
+        func.argtypes = [fd, path, fd, path, ctypes.c_uint]
+        return lambda a, b: int(func(-100, a, -100, b, 2))
+    func.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]  # RENAME_SWAP
+    return lambda a, b: int(func(a, b, 2))
+
+
+_EXCHANGE = _exchange_function()
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one step; False where the system or file system cannot."""
+    import ctypes
+
+    if _EXCHANGE is None:
+        return False
+    if _EXCHANGE(os.fsencode(a), os.fsencode(b)) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
 
 
 def recover(out: Path) -> None:
-    """Finish a swap that a killed build left half done: the previous site comes back."""
+    """Clean up after a build that was killed: staging folders go, a half swap is finished."""
     if not out.is_dir():
         return
+    _remove(out / STAGING)
     for old in out.glob(".old-*"):
         audience = old.name[len(".old-") :]
         target = out / audience
-        if not target.exists():
+        if not target.exists() and not target.is_symlink():
             old.rename(target)
         else:
-            shutil.rmtree(old, ignore_errors=True)
+            _remove(old)
 
 
 def swap_in(new_site: Path, target: Path) -> None:
-    """Replace ``target`` with ``new_site``: two renames, recoverable at any point."""
+    """Replace ``target`` with ``new_site`` in one step where the system allows (see above);
+    ``new_site``'s path then holds the previous site, for the caller to delete."""
+    if not target.exists() and not target.is_symlink():
+        new_site.rename(target)
+        return
+    if exchange(new_site, target):
+        return
     old = target.parent / f".old-{target.name}"
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        target.rename(old)
+    _remove(old)
+    target.rename(old)
     new_site.rename(target)
-    if old.exists():
-        shutil.rmtree(old)
+    _remove(old)
+
+
+@contextmanager
+def build_lock(out: Path) -> Iterator[None]:
+    """One build at a time writes to ``out``: a lock on ``out/.lock``, freed when the build
+    ends in any way, a kill included."""
+    if sys.platform == "win32":  # pragma: no cover - no flock; builds are not serialised
+        yield
+        return
+    import fcntl
+
+    with (out / LOCK_FILE).open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(
+                f"another build is writing to {out}; wait for it or use --out"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def io_problem(err: OSError, out: Path) -> str:
+    """What went wrong writing the site, in words, and what to do."""
+    where = err.filename or out
+    kept = "the previous site was kept"
+    if err.errno == errno.ENOSPC:
+        return f"no space left on the device that holds {out}; free some space; {kept}"
+    if err.errno == errno.EDQUOT:
+        return f"disk quota exceeded writing {where}; free some space; {kept}"
+    if err.errno == errno.EROFS:
+        return f"{where} is on a read-only file system; choose another folder with --out; {kept}"
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return f"no permission to write {where}; choose another folder with --out; {kept}"
+    if err.errno in (errno.ENOTDIR, errno.EEXIST):
+        return f"{where} (or a folder above it) is not a folder; choose another --out; {kept}"
+    return f"cannot write {where}: {err.strerror or err}; {kept}"
 
 
 # --- the whole build -----------------------------------------------------------------------
@@ -476,30 +577,34 @@ def build_site(
     builds = [gather_audience(project, a, env, progress) for a in dict.fromkeys(audiences)]
     clock = timed("render", clock)
 
-    out.mkdir(parents=True, exist_ok=True)
-    recover(out)
-    staging_root = out / ".staging"
+    staging_root = out / STAGING
     try:
-        built: list[tuple[AudienceBuild, Path]] = []
-        for build in builds:
-            staging = staging_root / build.audience
-            progress(f"writing {build.audience} docs", 0, 1)
-            config_path = write_staging(root, staging, build, user_config, user_data)
-            clock = timed("write", clock)
-            progress(f"building {build.audience} site with MkDocs", 0, 1)
-            with source_date(project, build.audience):
-                report.warnings += run_mkdocs(config_path, strict=strict)
-            clock = timed("mkdocs", clock)
-            progress(f"checking {build.audience} site", 0, 1)
-            verify(staging / "site", build, project)
-            clock = timed("verify", clock)
-            built.append((build, staging / "site"))
-        for build, site in built:
-            swap_in(site, out / build.audience)
-            report.audiences[build.audience] = out / build.audience
-            report.pages += len(build.page_paths)
-    finally:
-        shutil.rmtree(staging_root, ignore_errors=True)
+        out.mkdir(parents=True, exist_ok=True)
+        with build_lock(out):
+            recover(out)
+            try:
+                built: list[tuple[AudienceBuild, Path]] = []
+                for build in builds:
+                    staging = staging_root / build.audience
+                    progress(f"writing {build.audience} docs", 0, 1)
+                    config_path = write_staging(root, staging, build, user_config, user_data)
+                    clock = timed("write", clock)
+                    progress(f"building {build.audience} site with MkDocs", 0, 1)
+                    with source_date(project, build.audience):
+                        report.warnings += run_mkdocs(config_path, strict=strict)
+                    clock = timed("mkdocs", clock)
+                    progress(f"checking {build.audience} site", 0, 1)
+                    verify(staging / "site", build, project)
+                    clock = timed("verify", clock)
+                    built.append((build, staging / "site"))
+                for build, site in built:
+                    swap_in(site, out / build.audience)
+                    report.audiences[build.audience] = out / build.audience
+                    report.pages += len(build.page_paths)
+            finally:
+                shutil.rmtree(staging_root, ignore_errors=True)
+    except OSError as err:
+        raise BuildError(io_problem(err, out)) from err
     report.seconds = time.perf_counter() - started
     return report
 
@@ -529,6 +634,9 @@ _TABLES_SCRIPT = r"""// Sortable tables: select a column heading to sort by it; 
     th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
   }
   function setup() {
+    // Material's search is a dialog without a name; screen readers announce it as "Search".
+    var search = document.querySelector(".md-search[role='dialog']:not([aria-label])");
+    if (search) search.setAttribute("aria-label", "Search");
     document.querySelectorAll(".md-typeset table:not([data-sortable])").forEach(function (t) {
       if (!t.tHead || t.closest(".scorecard-chart-figure")) return;
       t.setAttribute("data-sortable", "");
@@ -577,4 +685,24 @@ _SITE_STYLE = """/* Grades: a letter in a badge, so a grade is never told by col
 .md-typeset table:not([class]) th { min-width: 0; }
 .md-typeset table:not([class]) td:first-child { min-width: 11em; }
 .md-typeset .scorecard-internal { margin-top: 0; }
+/* Accessibility (WCAG 2.1 AA): links in text are underlined, not told by colour alone; the
+   footer's small print and the sort headings' focus are visible on both palettes. */
+.md-typeset p a, .md-typeset li a, .md-typeset td a { text-decoration: underline; }
+.md-copyright { color: var(--md-footer-fg-color--light); }
+.md-typeset table:not([class]) th[tabindex]:focus-visible { outline: 3px solid currentColor; }
+.md-typeset .scorecard-summary { font-size: 1.05em; }
+@media print {
+  .md-header, .md-tabs, .md-sidebar, .md-footer, .md-search, .md-top, .md-dialog,
+  .md-content__button, .headerlink { display: none !important; }
+  .md-main__inner, .md-content__inner { margin: 0 !important; padding: 0 !important; }
+  .md-content { max-width: none !important; }
+  .md-typeset__scrollwrap, .md-typeset__table { overflow: visible !important; }
+  .md-typeset table:not([class]) { display: table; font-size: .7rem; }
+  .md-typeset tr, .md-typeset thead { break-inside: avoid; page-break-inside: avoid; }
+  .md-typeset thead { display: table-header-group; }
+  .md-typeset h1, .md-typeset h2, .md-typeset h3 { break-after: avoid; page-break-after: avoid; }
+  .md-typeset a[href^="http"]::after {
+    content: " (" attr(href) ")"; font-size: .85em; word-break: break-all;
+  }
+}
 """

@@ -7,23 +7,56 @@ from pathlib import Path
 from scorecard.sample import write_sample_project
 
 WORKFLOW = """\
+# Checks every change to the content, shows reviewers how the scores move, and publishes
+# the public site with GitHub Pages (Settings > Pages > Source: GitHub Actions).
 name: scorecard
 on:
   pull_request:
   push:
     branches: [main]
+  workflow_dispatch:
+permissions:
+  contents: read
 jobs:
   scorecard:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # the base branch's history, for scorecard diff
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
       - run: pip install scorecard
-      - run: scorecard validate --format github
-      - run: scorecard score --format table
-      - run: scorecard build --audience public
+      - name: Validate (annotations on the files)
+        run: scorecard validate --format github
+      - name: Score changes (in the job summary)
+        if: github.event_name == 'pull_request'
+        env:
+          BASE_REF: ${{ github.base_ref }}
+        run: scorecard diff "origin/$BASE_REF" HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"
+      - name: Gate
+        # Add score rules as you need them, e.g. --fail-under 50 --fail-under safety=40
+        # --max-drop 10 (points since the previous period).
+        run: scorecard check --max-age 400d
+      - name: Build both sites
+        run: scorecard build --audience both --out site
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: site/public
+  deploy:
+    if: github.event_name == 'push' && github.ref == 'refs/heads/main'
+    needs: scorecard
+    runs-on: ubuntu-latest
+    permissions:
+      pages: write
+      id-token: write
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
 """
 
 GITIGNORE = "site/\n.scorecard/\n"

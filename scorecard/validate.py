@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any, TypeGuard, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from scorecard.findings import Finding, did_you_mean
-from scorecard.load import Document, KeyPath, load_bytes, load_file
+from scorecard.load import Document, KeyPath, load_bytes, load_file, printable
 from scorecard.model import (
     METRIC_ID,
     SLUG,
@@ -52,6 +52,21 @@ class ContentFiles:
     audits: list[Path]
     pages: list[Path]
     stray: list[Path]
+    #: files that are never read: (path, why)
+    refused: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def _refusal(path: Path, inside: Path) -> str:
+    """Why a content file must not be read, or "" when it may be."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        return "is a link that leads nowhere (a loop of links); it is not read"
+    if not real.is_relative_to(inside):
+        return "is a link to a place outside the project; it is not read"
+    if path.exists() and not path.is_dir() and not path.is_file():
+        return "is not a regular file (a pipe, socket or device); it is not read"
+    return ""
 
 
 def find_content(root: Path) -> ContentFiles:
@@ -59,7 +74,12 @@ def find_content(root: Path) -> ContentFiles:
     files = ContentFiles(None, [], [], [], [])
     if not content.is_dir():
         return files
+    inside = root.resolve()
     for path in sorted(content.rglob("*")):
+        why = _refusal(path, inside)
+        if why:
+            files.refused.append((path, why))
+            continue
         if path.is_dir():
             continue
         parts = path.relative_to(content).parts
@@ -81,9 +101,9 @@ def find_content(root: Path) -> ContentFiles:
 
 def display(path: Path, root: Path) -> str:
     try:
-        return path.relative_to(root).as_posix()
+        return printable(path.relative_to(root).as_posix())
     except ValueError:
-        return path.as_posix()
+        return printable(path.as_posix())
 
 
 # --- turning model errors into findings -------------------------------------------------
@@ -830,7 +850,10 @@ def validate_project(root: Path) -> tuple[Project | None, list[Finding]]:
             )
         ]
     files = find_content(root)
-    findings: list[Finding] = []
+    findings: list[Finding] = [
+        Finding(display(path, root), 1, 1, "SC009", "", why, "replace it with the file itself")
+        for path, why in files.refused
+    ]
     for path in files.stray:
         findings.append(
             Finding(
