@@ -43,6 +43,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 Progress = Callable[[str, int, int], None]
 
 TABLES_JS = "assets/scorecard-tables.js"
+LAST_DOCS = ".last-docs"
 SITE_CSS = "assets/scorecard-site.css"
 ROBOTS_INTERNAL = "User-agent: *\nDisallow: /\n"
 ROBOTS_META = '<meta name="robots" content="noindex, nofollow">'
@@ -554,8 +555,13 @@ def build_site(
     *,
     strict: bool = False,
     progress: Progress = _noop,
+    keep_docs: bool = False,
 ) -> BuildReport:
-    """Validate, score and build the site of each audience into ``out/<audience>/``."""
+    """Validate, score and build the site of each audience into ``out/<audience>/``.
+
+    ``keep_docs`` keeps the generated docs folder and mkdocs.yml of each audience in
+    ``out/.last-docs/<audience>/`` (for benchmarks and for debugging templates).
+    """
     started = time.perf_counter()
     out = (out or root / "site").resolve()
     report = BuildReport(out)
@@ -602,6 +608,9 @@ def build_site(
                     report.audiences[build.audience] = out / build.audience
                     report.pages += len(build.page_paths)
             finally:
+                if keep_docs and staging_root.is_dir():
+                    shutil.rmtree(out / LAST_DOCS, ignore_errors=True)
+                    staging_root.rename(out / LAST_DOCS)
                 shutil.rmtree(staging_root, ignore_errors=True)
     except OSError as err:
         raise BuildError(io_problem(err, out)) from err

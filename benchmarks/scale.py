@@ -1,0 +1,119 @@
+"""How long a build takes at scale, stage by stage, and against a bare MkDocs build.
+
+    python benchmarks/scale.py --institutions 100 --periods 4
+    python benchmarks/scale.py --institutions 6000 --periods 20 --out /dev/shm/scale
+
+Writes a deterministic synthetic project of that size (``scorecard.sample``, lean), builds
+the public site cold (no cache), changes one audit and builds again warm, then runs a bare
+``mkdocs build`` of the same generated docs folder. Prints seconds per stage, peak memory,
+site size, and the ratio of each build to the bare MkDocs build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from scorecard.sample import write_sample_project
+from scorecard.site import LAST_DOCS, build_site
+from scorecard.validate import validate_project
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process and of finished children, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def size_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def change_one_audit(root: Path) -> Path:
+    """Bump one value in the last audit of the first institution, as a contributor would."""
+    folder = sorted((root / "content" / "audits").iterdir())[0]
+    audit = sorted(folder.glob("*.yml"))[-1]
+    text = audit.read_text(encoding="utf-8")
+    changed = re.sub(r"(admin\.ehr_time_per_8h: \{value: )([0-9.]+)", r"\g<1>7.7", text, count=1)
+    if changed == text:
+        changed = text.rstrip("\n") + "\n"  # still a new mtime and hash
+        changed = changed.replace("auditor:", "auditor: ", 1)
+    audit.write_text(changed, encoding="utf-8")
+    return audit
+
+
+def timed_build(root: Path, out: Path) -> tuple[float, dict[str, float], int]:
+    started = time.perf_counter()
+    report = build_site(root, out, ["public"], keep_docs=True)
+    return time.perf_counter() - started, report.stage_seconds, report.pages
+
+
+def bare_mkdocs(out: Path) -> float:
+    """A plain ``mkdocs build`` of the docs folder and config the last build generated."""
+    kept = out / LAST_DOCS / "public"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml"],
+        check=True,
+        env=env,
+        cwd=kept,
+    )
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--institutions", type=int, default=100)
+    parser.add_argument("--periods", type=int, default=4)
+    parser.add_argument("--out", type=Path, default=None, help="work folder (default: a temp dir)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    args = parser.parse_args()
+
+    work = args.out or Path(tempfile.mkdtemp(prefix="scorecard-scale-"))
+    root, out = work / "project", work / "site"
+    if root.exists():
+        shutil.rmtree(root)
+    if out.exists():
+        shutil.rmtree(out)
+    started = time.perf_counter()
+    write_sample_project(root, institutions=args.institutions, periods=args.periods, rich=False)
+    generated = time.perf_counter() - started
+    files = sum(1 for _ in (root / "content").rglob("*.yml"))
+    print(f"project: {args.institutions} institutions x {args.periods} periods = {files:,} files")
+    print(f"  generated in {generated:.1f} s")
+
+    started = time.perf_counter()
+    validate_project(root)
+    print(f"  scorecard validate (cold): {time.perf_counter() - started:.1f} s")
+
+    cold, cold_stages, pages = timed_build(root, out)
+    site = size_mb(out / "public")
+    change_one_audit(root)
+    warm, warm_stages, _ = timed_build(root, out)
+    bare = bare_mkdocs(out)
+
+    print(f"  pages: {pages:,}; public site: {site:,.0f} MB; peak memory: {peak_mb():,.0f} MB")
+    print()
+    stages = list(dict.fromkeys([*cold_stages, *warm_stages]))
+    print(f"  {'stage':<12}{'cold s':>10}{'warm s':>10}")
+    for stage in stages:
+        print(f"  {stage:<12}{cold_stages.get(stage, 0):>10.1f}{warm_stages.get(stage, 0):>10.1f}")
+    print(f"  {'total':<12}{cold:>10.1f}{warm:>10.1f}")
+    print(f"  {'bare mkdocs':<12}{bare:>10.1f}")
+    print(f"  ratio to bare MkDocs: cold {cold / bare:.2f}, warm {warm / bare:.2f}")
+    if not args.keep and args.out is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
