@@ -8,10 +8,9 @@ are computed from exactly what it may see.
 
 from __future__ import annotations
 
-import hashlib
-import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from scorecard import anonymity
 from scorecard.model import (
     Action,
     Audience,
@@ -88,32 +87,30 @@ def included(institution: Institution, audience: Audience) -> bool:
     return audience == "internal" or institution.data.publish != "private"
 
 
-def _letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = string.ascii_uppercase[rest] + letters
-    return letters
-
-
 def identities(project: Project, audience: Audience) -> dict[str, Identity]:
-    """Real ids and names, or for anonymous institutions in public, "Peer A", "Peer B", ..."""
+    """Real ids and names, or for anonymous institutions in public, "Peer A", "Peer B", ...
+
+    The letters and their limits: ``scorecard.anonymity``.
+    """
     out: dict[str, Identity] = {}
-    anonymous = sorted(
-        (i for i in project.institutions.values() if i.data.publish == "anonymous"),
-        key=lambda i: hashlib.sha256(f"scorecard-peer:{i.id}".encode()).hexdigest(),
-    )
-    aliases = {inst.id: _letters(n) for n, inst in enumerate(anonymous)}
+    aliases = anonymity.aliases(project) if audience == "public" else {}
     for inst_id, inst in sorted(project.institutions.items()):
         if not included(inst, audience):
             continue
-        if audience == "public" and inst_id in aliases:
+        if inst_id in aliases:
             letters = aliases[inst_id]
             out[inst_id] = Identity(f"peer-{letters.lower()}", f"Peer {letters}", True)
         else:
             out[inst_id] = Identity(inst_id, inst.name)
     return out
+
+
+def _without_free_text(seen: dict[str, Observation]) -> dict[str, Observation]:
+    """An anonymous institution's reasons ("no beds at St. X") could name it: left out."""
+    return {
+        metric_id: Observation(o.status) if o.status in ("not-applicable", "not-reported") else o
+        for metric_id, o in seen.items()
+    }
 
 
 def score_project(project: Project, audience: Audience) -> ScoreSet:
@@ -124,7 +121,10 @@ def score_project(project: Project, audience: Audience) -> ScoreSet:
     for audit in project.audits:
         if audit.institution not in shown:
             continue
-        metrics, pillars, overall = score_audit(framework, observations(audit, audience, framework))
+        seen = observations(audit, audience, framework)
+        if shown[audit.institution].anonymous:
+            seen = _without_free_text(seen)
+        metrics, pillars, overall = score_audit(framework, seen)
         period = audit.period
         results.append(
             Result(
@@ -198,6 +198,17 @@ def view_audit(audit: Audit, audience: Audience, framework: Framework) -> AuditV
     )
 
 
+def anonymised(view: AuditView) -> AuditView:
+    """What a public reader sees of an anonymous institution's audit beyond its scores: no
+    auditor, actions or units, and each source only as its kind, since any free text written
+    by the institution could name it."""
+    sources = {
+        source_id: Source.model_construct(id=s.kind.replace("-", " "), kind=s.kind)
+        for source_id, s in view.sources.items()
+    }
+    return replace(view, sources=sources, actions=[], units=[], auditor="", metric_notes={})
+
+
 def internal_texts(project: Project) -> set[str]:
     """Every text a public reader must never see: the canaries of the public build's scan."""
     texts: set[str] = set()
@@ -207,6 +218,13 @@ def internal_texts(project: Project) -> set[str]:
     for audit in project.audits:
         data = audit.data
         default = data.visibility
+        if project.institutions[audit.institution].data.publish != "named":
+            # what could tell an unnamed institution: its auditor, sources, reasons, plans, units
+            texts.add(data.auditor)
+            texts.update(s.instrument or "" for s in data.sources)
+            texts.update(e.reason or "" for e in data.metrics.values())
+            texts.update(a.title for a in data.actions)
+            texts.update(u.name for u in data.units.values())
         texts.add(data.notes or "")
         for entry in data.metrics.values():
             texts.add(entry.note or "")

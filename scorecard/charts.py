@@ -99,8 +99,11 @@ _SCORE_TITLE = "Score (0 to 100)"
 _BAR = 20  # pixel thickness of a pillar's bar
 _HEAT_NARROW = 72  # heat map columns narrower than this (pixels) turn their labels
 _HEAT_LINE = 12  # line height of the heat map's pillar names
-# As many legend entries to a row as fit the chart's width.
-_LEGEND_COLUMNS = alt.ExprRef(expr="max(1, floor(containerSize()[0] / 115))")
+# As many legend entries to a row as fit the chart's width, each label up to 220 pixels; on a
+# phone, one entry a row, so that long pillar names are not cut.
+_LEGEND_COLUMNS = alt.ExprRef(expr="max(1, floor(containerSize()[0] / 240))")
+_LEGEND_LABEL_LIMIT = 220
+_PERIOD_LABEL = 56  # pixels a period label needs; closer than this, the labels turn
 
 _AUTOSIZE = {"type": "fit", "contains": "padding"}
 _ROWS = alt.NamedData(name="rows")  # replaced by each chart's own rows
@@ -338,16 +341,17 @@ def _pillar_alt(values: list[dict[str, Any]]) -> str:
     missing = [str(v["name"]) for v in values if v["score"] is None]
 
     def said(v: dict[str, Any]) -> str:
-        return f"{v['score_label']}" + (f" ({v['grade']})" if v["grade"] else "")
+        return f"{v['score_label']}" + (f" (grade {v['grade']})" if v["grade"] else "")
 
     if not scored:
         return f"No pillar has enough data for a score: {_join(missing)}."
+    text = f"Bar chart of {_count(len(values), 'pillar')} scored out of 100. "
     if len(scored) == 1:
-        text = f"{scored[0]['name']} scores {said(scored[0])}."
+        text += f"{scored[0]['name']} scores {said(scored[0])}."
     else:
         high = max(scored, key=lambda v: v["score"])
         low = min(scored, key=lambda v: v["score"])
-        text = (
+        text += (
             f"{high['name']} is the highest pillar at {said(high)} "
             f"and {low['name']} the lowest at {said(low)}."
         )
@@ -363,7 +367,9 @@ def _pillar_alt(values: list[dict[str, Any]]) -> str:
 def _trend_template() -> str:
     # The lines use `stroke`, the points `color` and `shape`; each page stamps its series as
     # the three scales' domain, so Vega-Lite merges them into one legend (colour and shape).
-    legend = alt.Legend(title=None, orient="bottom", columns=_LEGEND_COLUMNS)
+    legend = alt.Legend(
+        title=None, orient="bottom", columns=_LEGEND_COLUMNS, labelLimit=_LEGEND_LABEL_LIMIT
+    )
     scale = alt.Scale(domain=[], range=list(OKABE_ITO))
     overall = alt.when("datum.series == 'Overall'")
     line = (
@@ -426,9 +432,15 @@ def trend(rows: Iterable[tuple[str, str, float | None]]) -> Chart:
     series = _ordered(v["series"] for v in values)
     if not values:
         return _empty("trend", "No scores to show over time.", ["Period"], [])
-    spec = _stamp(_trend_template(), values, height=280)
+    # Only the width fits the page: the legend's rows (one a series on a phone) and turned
+    # period labels add to the height, so the plot keeps its 200 pixels.
+    spec = _stamp(_trend_template(), values, height=200)
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     spec["encoding"]["x"]["sort"] = periods
     spec["encoding"]["x"]["scale"]["domain"] = periods
+    turn = f"width / {len(periods)} < {_PERIOD_LABEL}"
+    spec["encoding"]["x"]["axis"]["labelAngle"] = {"expr": f"{turn} ? -45 : 0"}
+    spec["encoding"]["x"]["axis"]["labelAlign"] = {"expr": f"{turn} ? 'right' : 'center'"}
     line, points = spec["layer"]
     for encoding in (line["encoding"]["stroke"], points["encoding"]["color"]):
         encoding["scale"]["domain"] = series
@@ -460,10 +472,16 @@ def _trend_alt(values: list[dict[str, Any]], periods: list[str], series: list[st
         for v in values
         if v["series"] != main and v["period"] == latest and v["score"] is not None
     ]
-    if others:
+    if len(others) == 1:
+        text += f" In {latest}, {others[0]['series']} is at {others[0]['score_label']}."
+    elif others:
+        high = max(others, key=lambda v: v["score"])
         low = min(others, key=lambda v: v["score"])
         kind = "pillar" if main == "Overall" else "series"
-        text += f" In {latest}, {low['series']} is the lowest {kind} at {low['score_label']}."
+        text += (
+            f" In {latest}, {high['series']} is the highest {kind} at {high['score_label']}"
+            f" and {low['series']} the lowest at {low['score_label']}."
+        )
     return text
 
 
@@ -518,7 +536,11 @@ def _heatmap_template() -> str:
         .mark_rect(color=MISSING_FILL)
         .encode(tooltip=tooltip)
     )
-    ink = alt.when("datum.score != null && datum.score >= 60").then(alt.value("#FFFFFF"))
+    # White or black, whichever contrasts more with the cell's own colour: at least 4.58:1
+    # (the worst case of the better of the two), for any colour the scheme gives.
+    fill = "scale('color', datum.score)"
+    white = f"datum.score != null && contrast('#FFFFFF', {fill}) > contrast('#000000', {fill})"
+    ink = alt.when(white).then(alt.value("#FFFFFF"))
     letters = (
         alt.Chart()
         .mark_text(fontWeight="bold", fontSize=12)
@@ -711,6 +733,14 @@ def _text(value: str) -> str:
     return _CONTROL.sub("\ufffd", text)
 
 
+_TABLE_NAMES = {
+    "pillar_scores": "Data: pillar scores",
+    "trend": "Data: scores over time",
+    "heatmap": "Data: grades by pillar",
+    "distribution": "Data: distribution of scores",
+}
+
+
 def chart_html(chart: Chart, *, chart_id: str) -> str:
     """The HTML block that embeds `chart` in a Markdown page.
 
@@ -731,16 +761,22 @@ def chart_html(chart: Chart, *, chart_id: str) -> str:
         + "</tr>"
         for row in chart.rows
     ]
+    # The drawing is one image to assistive technology (its marks are hidden from it), named by
+    # the text alternative and focusable, so a keyboard reader can reach it and see the ring;
+    # the data table scrolls in its own box, which takes focus so that it scrolls by keyboard.
     lines = [
         f'<figure class="scorecard-chart-figure" data-chart-kind="{_text(chart.kind)}">',
         f'<div class="scorecard-chart" id="{_text(chart_id)}" data-spec="{_text(spec)}" role="img"'
-        f' aria-label="{_text(chart.alt)}"{style}></div>',
+        f' tabindex="0" aria-label="{_text(chart.alt)}"{style}></div>',
         f"<figcaption>{_text(chart.alt)}</figcaption>",
         '<details class="scorecard-chart-data">',
         "<summary>Data for this chart</summary>",
+        f'<div class="scorecard-table-scroll" tabindex="0" role="region"'
+        f' aria-label="{_text(_TABLE_NAMES.get(chart.kind, "Chart data"))}">',
         f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>",
         *body,
         "</tbody>\n</table>",
+        "</div>",
         "</details>",
         "</figure>",
     ]
@@ -770,6 +806,8 @@ _SCRIPT = r"""/* scorecard: draws every .scorecard-chart from its data-spec with
     var grid = dark ? "rgba(255, 255, 255, 0.14)" : "rgba(0, 0, 0, 0.1)";
     return {
       background: "transparent",
+      // The figure is one image named by its text alternative: no ARIA on the marks.
+      aria: false,
       font: style.fontFamily || "sans-serif",
       axis: {
         labelColor: ink, titleColor: ink, domainColor: muted, tickColor: muted, gridColor: grid
@@ -777,7 +815,9 @@ _SCRIPT = r"""/* scorecard: draws every .scorecard-chart from its data-spec with
       legend: {labelColor: ink, titleColor: ink},
       title: {color: ink, subtitleColor: ink},
       header: {labelColor: ink, titleColor: ink},
-      text: {color: ink}
+      text: {color: ink},
+      // An outline in the text colour lifts light points (orange, sky blue) off either page.
+      point: {stroke: ink, strokeWidth: 0.75}
     };
   }
 
@@ -814,7 +854,22 @@ _SCRIPT = r"""/* scorecard: draws every .scorecard-chart from its data-spec with
       tooltip: {theme: dark ? "dark" : "light"}
     };
     forget(el);
-    return window.vegaEmbed(el, spec, options).then(function (result) {
+    // Vega names the element it draws in ("Vega visualization") and gives it a role of its
+    // own: it draws in a child hidden from assistive technology, so that the chart keeps its
+    // role, its focus and its own text alternative.
+    var target = el.querySelector(":scope > .scorecard-chart-canvas");
+    if (!target) {
+      target = document.createElement("div");
+      target.className = "scorecard-chart-canvas";
+      target.setAttribute("aria-hidden", "true");
+      el.appendChild(target);
+    }
+    return window.vegaEmbed(target, spec, options).then(function (result) {
+      var svg = el.querySelector("svg");
+      if (svg) {
+        svg.setAttribute("aria-hidden", "true");
+        svg.setAttribute("focusable", "false");
+      }
       drawn.push({el: el, result: result});
     }, function (err) {
       el.setAttribute("data-rendered", "error");
@@ -853,7 +908,31 @@ _SCRIPT = r"""/* scorecard: draws every .scorecard-chart from its data-spec with
     }
   }
 
+  // On paper every chart's data table is open; those opened for printing close afterwards.
+  // Links that leave the site are marked, so that the print style sheet writes out their
+  // address (Material makes the site's own links absolute too, so the address cannot tell).
+  var openedForPrint = [];
+  function openTables() {
+    var closed = document.querySelectorAll("details.scorecard-chart-data:not([open])");
+    for (var i = 0; i < closed.length; i++) {
+      closed[i].setAttribute("open", "");
+      openedForPrint.push(closed[i]);
+    }
+    var links = document.querySelectorAll(".md-typeset a[href^='http']");
+    for (var j = 0; j < links.length; j++) {
+      if (links[j].host !== window.location.host) {
+        links[j].setAttribute("data-scorecard-outside", "");
+      }
+    }
+  }
+  function closeTables() {
+    openedForPrint.forEach(function (el) { el.removeAttribute("open"); });
+    openedForPrint = [];
+  }
+
   function start() {
+    window.addEventListener("beforeprint", openTables);
+    window.addEventListener("afterprint", closeTables);
     renderAll();
     if (window.document$ && typeof window.document$.subscribe === "function") {
       window.document$.subscribe(renderAll);
@@ -881,9 +960,12 @@ figure.scorecard-chart-figure {
   margin: 1.5em 0 2em;
 }
 div.scorecard-chart,
-div.scorecard-chart.vega-embed {
+div.scorecard-chart-canvas,
+div.scorecard-chart-canvas.vega-embed {
   display: block;
   width: 100%;
+}
+div.scorecard-chart {
   min-height: 10rem;
 }
 div.scorecard-chart[data-rendered] {
@@ -909,10 +991,57 @@ div.scorecard-chart[data-rendered="error"]::before {
 .scorecard-chart-figure details.scorecard-chart-data {
   margin: 0.8em 0 0;
 }
-.scorecard-chart-data table {
-  display: block;
+/* Keyboard: the chart and its table's scroll box take focus with a ring that shows on both
+   palettes (the text colour, with a gap). */
+div.scorecard-chart:focus-visible,
+.scorecard-table-scroll:focus-visible,
+.scorecard-chart-data summary:focus-visible {
+  outline: 3px solid currentColor;
+  outline-offset: 3px;
+}
+.scorecard-chart-data summary {
+  cursor: pointer;
+}
+/* A wide data table scrolls in its own box, never the page. */
+.scorecard-table-scroll {
   max-width: 100%;
   overflow-x: auto;
+}
+.md-typeset .scorecard-table-scroll table {
+  display: table;
+  margin: 0.5em 0;
+}
+/* Material wraps each table in a scroll box of its own; here the focusable box scrolls. */
+.md-typeset .scorecard-table-scroll .md-typeset__scrollwrap {
+  overflow: visible;
+  margin: 0;
+}
+@media print {
+  /* On paper: charts full width and unbroken, their data tables open and whole. */
+  figure.scorecard-chart-figure {
+    break-inside: avoid;
+    page-break-inside: avoid;
+    margin: 1em 0;
+  }
+  div.scorecard-chart,
+  div.scorecard-chart-canvas {
+    min-height: 0 !important;
+    height: auto !important;
+  }
+  div.scorecard-chart svg {
+    width: 100% !important;
+    height: auto !important;
+  }
+  .scorecard-chart-data summary {
+    display: none;
+  }
+  .scorecard-table-scroll {
+    overflow: visible;
+  }
+  * {
+    -webkit-print-color-adjust: exact;
+    print-color-adjust: exact;
+  }
 }
 """
 

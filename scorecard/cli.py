@@ -394,15 +394,36 @@ def run_build(
     help="Output folder; each audience goes to its own subfolder.  [default: PROJECT/site]",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings, from validation and MkDocs.")
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also print a board packet per institution to OUT/pdf/<id>.pdf with Chromium: "
+    "internal, or public with --audience public.",
+)
 @project_option
-def build(audience: str, out: Path | None, strict: bool, project_dir: Path) -> None:
+def build(audience: str, out: Path | None, strict: bool, pdf: bool, project_dir: Path) -> None:
     """Validate, score and build the site: site/public/ and site/internal/.
 
-    A failed build leaves the previous site as it was.
+    A failed build leaves the previous site (and packets) as they were.
 
     Example: scorecard build --audience public --out site
     """
     run_build(project_dir, out, audience, strict)
+    if pdf:
+        run_pdf(project_dir, out, "public" if audience == "public" else "internal")
+
+
+def run_pdf(project_dir: Path, out: Path | None, audience: Audience) -> None:
+    from scorecard.pdf import PdfError, build_pdfs
+
+    progress = _Progress()
+    try:
+        report = build_pdfs(project_dir, out, audience, progress=progress)
+    except PdfError as err:
+        progress.close()
+        raise ContentInvalid(f"PDF packets failed: {err}") from err
+    progress.close()
+    click.echo(f"wrote {len(report.files)} {audience} PDF packets in {report.out}", err=True)
 
 
 @cli.command()

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from scorecard import charts
 from scorecard.audience import ScoreSet
 from scorecard.model import Audience, Framework, MetricDef
-from scorecard.score import MetricResult, PillarResult, Result
+from scorecard.score import MetricResult, OverallResult, PillarResult, Result
 
 
 @dataclass(frozen=True)
@@ -155,6 +155,7 @@ class InstitutionContext:
     units: list[UnitRow]
     notes: str  # internal only
     charts: dict[str, Markup] = field(default_factory=dict)
+    summary: str = ""  # two plain sentences on the scores, for the top of the page
 
 
 @dataclass(frozen=True)
@@ -364,6 +365,79 @@ def site_of(scores: ScoreSet) -> Site:
         framework_sha256=fw.sha256,
         latest_period=latest.period if latest else "",
     )
+
+
+# Pillars in plain words, for sentences ("strongest on psychological safety").
+PLAIN_PILLAR_NAMES = {
+    "admin": "administration",
+    "mission": "mission",
+    "autonomy": "autonomy",
+    "safety": "psychological safety",
+    "recognition": "recognition",
+}
+_CADENCE_WORDS = {3: "quarter", 6: "half-year", 12: "year"}
+
+
+def plain_pillar(pillar_id: str, name: str) -> str:
+    return PLAIN_PILLAR_NAMES.get(pillar_id, name)
+
+
+def _previous_text(previous: str, cadence_months: int | None) -> str:
+    if cadence_months in _CADENCE_WORDS:
+        return f"the previous {_CADENCE_WORDS[cadence_months]} ({previous})"
+    return previous
+
+
+def plain_summary(
+    name: str,
+    period: str,
+    overall: OverallResult,
+    core: list[tuple[str, float | None]],
+    *,
+    previous: str | None = None,
+    previous_months: int | None = None,
+    min_pillars: int = 4,
+) -> str:
+    """Two sentences in plain words: the overall score and its change, then the pillars.
+
+    core: (plain pillar name, score or None) of each core pillar; previous: the period the
+    trend is measured against, with its length in months when it is the period just before.
+    """
+    reported = percent_share(overall.coverage)
+    if overall.score is None:
+        have = sum(1 for _, score in core if score is not None)
+        enough = "none" if have == 0 else f"only {have}"
+        first = (
+            f"{name} has no overall score for {period}: {enough} of its {len(core)} core pillars "
+            f"{'has' if have <= 1 else 'have'} enough data, and {min_pillars} are needed."
+        )
+    else:
+        grade = f" (grade {overall.grade})" if overall.grade else ""
+        first = f"{name} scored {fmt(overall.score)} out of 100{grade} in {period}"
+        if overall.trend is None or previous is None:
+            first += ", its first overall score."
+        elif round(overall.trend, 1) == 0:
+            first += f", unchanged from {_previous_text(previous, previous_months)}."
+        else:
+            way = "up" if overall.trend > 0 else "down"
+            points = abs(overall.trend)
+            first += (
+                f", {way} {fmt(points)} point{'' if fmt(points) == '1.0' else 's'} from "
+                f"{_previous_text(previous, previous_months)}."
+            )
+    scored = [(pillar, score) for pillar, score in core if score is not None]
+    if len(scored) >= 2:
+        best = max(scored, key=lambda item: item[1])
+        worst = min(scored, key=lambda item: item[1])
+        second = (
+            f"It is strongest on {best[0]} and weakest on {worst[0]}, "
+            f"with {reported} of the measures reported."
+        )
+    elif scored:
+        second = f"Only {scored[0][0]} has a score, with {reported} of the measures reported."
+    else:
+        second = f"Too few measures were reported for any pillar score ({reported} reported)."
+    return f"{first} {second}"
 
 
 def as_dict(context: Any) -> dict[str, Any]:

@@ -38,6 +38,7 @@ _SAFE_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp",
 }
+_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
@@ -286,6 +287,12 @@ def _build(loader: yaml.CSafeLoader, doc: Document) -> Any:
             container = _Frame(value, path, False)
         else:  # pragma: no cover - no other events carry values
             value = None
+        tag = getattr(event, "tag", None)
+        if container is not None and tag not in _COLLECTION_TAGS:
+            doc.findings.append(
+                doc.finding("SC012", path, f"YAML tag `{tag}` is not allowed", "remove the tag")
+            )
+            doc.rejected.add(path)
 
         if parent is None:
             root = value

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scorecard import charts
-from scorecard.audience import AuditView, ScoreSet, view_audit
+from scorecard.audience import AuditView, ScoreSet, anonymised, view_audit
 from scorecard.context import (
     ActionRow,
     DataContext,
@@ -38,6 +38,8 @@ from scorecard.context import (
     metric_row,
     number,
     overall_of,
+    plain_pillar,
+    plain_summary,
     score_of,
     signed,
     site_of,
@@ -195,6 +197,8 @@ class Gatherer:
         audit = self.audits[(inst_id, r.period)]
         view = view_audit(audit, self.scores.audience, fw)
         anonymous = self.scores.identities[inst.id].anonymous
+        if anonymous:
+            view = anonymised(view)
         sections = [self._section(pid, r, view) for pid in fw.pillars if pid in r.pillars]
         peers = [
             x for x in self.scores.results if x.peer_group == r.peer_group and x.period == r.period
@@ -239,6 +243,19 @@ class Gatherer:
             if d.physicians is not None:
                 facts.append(("Physicians", f"{d.physicians:,}"))
         fw_pillars = fw.pillars
+        summary = plain_summary(
+            self.names[inst_id],
+            r.period,
+            r.overall,
+            [
+                (plain_pillar(pid, fw_pillars[pid].name), r.pillars[pid].score)
+                if pid in r.pillars
+                else (plain_pillar(pid, fw_pillars[pid].name), None)
+                for pid in fw.core_pillars
+            ],
+            min_pillars=fw.overall_min_pillars,
+            **self._previous(inst_id, r),
+        )
         context = InstitutionContext(
             site=self.site,
             id=inst_id,
@@ -271,6 +288,7 @@ class Gatherer:
             units=self._units(view),
             notes=view.notes,
             charts=chart_map,
+            summary=summary,
         )
         return Page(
             f"institutions/{inst_id}.md",
@@ -279,11 +297,25 @@ class Gatherer:
             self.names[inst_id],
         )
 
+    def _previous(self, inst_id: str, r: Result) -> dict[str, Any]:
+        """The period the trend is measured against, and its length when it is the one before."""
+        earlier = [h for h in self.history[inst_id] if h.period_order < r.period_order]
+        scored = [h for h in earlier if h.overall.score is not None]
+        if not scored:
+            return {}
+        before = scored[-1]
+        now = self.audits[(inst_id, r.period)].period
+        then = self.audits[(inst_id, before.period)].period
+        adjacent = (
+            12 * then.year + then.start_month + then.months == 12 * now.year + now.start_month
+        )
+        return {"previous": before.period, "previous_months": then.months if adjacent else None}
+
     def _source_text(self, source: Source | None, source_id: str | None) -> str:
         if source is None:
             return source_id or ""
         text = source.instrument or source.id
-        if source.kind:
+        if source.kind and text != source.kind.replace("-", " "):
             text += f" ({source.kind.replace('-', ' ')})"
         return text
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -76,11 +78,30 @@ def _yaml_string(value: Any) -> Markup:
     return Markup(quoted)  # noqa: S704
 
 
+class ProjectTemplates(jinja2.FileSystemLoader):
+    """A project's ``site_templates/``: a template that is a link to a place outside the project
+    is refused, so that a build reads nothing from outside it."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.project = Path(os.path.abspath(folder)).parent.resolve()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if not Path(filename).resolve().is_relative_to(self.project):
+            raise jinja2.TemplateError(
+                f"{filename} is a link to a place outside the project; it is not read"
+            )
+        return source, filename, uptodate
+
+
 def environment(project_templates: Path | None = None) -> jinja2.Environment:
     builtin = jinja2.PackageLoader("scorecard", "templates")
     loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": builtin}, delimiter=":")]
     if project_templates is not None and project_templates.is_dir():
-        loaders.append(jinja2.FileSystemLoader(project_templates))
+        loaders.append(ProjectTemplates(project_templates))
     loaders.append(builtin)
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),

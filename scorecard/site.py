@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import errno
 import gzip
+import html
 import json
 import logging
 import os
@@ -22,6 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -149,7 +151,7 @@ def gather_audience(
     for path, raw, title in _user_pages(project):
         files[path] = _with_banner(raw, banner) if banner else raw
         page_paths.append(path)
-        user_nav.append({title: path})
+        user_nav.append({html.escape(title): path})
 
     files["data/scores.json"] = scores_json(scores).encode("utf-8")
     files["data/scores.csv"] = scores_csv(scores).encode("utf-8")
@@ -165,7 +167,8 @@ def gather_audience(
     nav: list[Any] = [
         {"Overview": "index.md"},
         {"Institutions": "institutions/index.md"},
-        {"Pillars": [{p.name: f"pillars/{pid}.md"} for pid, p in fw.pillars.items()]},
+        # The theme writes nav titles into every page as they are: escape them.
+        {"Pillars": [{html.escape(p.name): f"pillars/{pid}.md"} for pid, p in fw.pillars.items()]},
         {"Methodology": "methodology.md"},
         {"Data": "data.md"},
         *user_nav,
@@ -359,6 +362,62 @@ def _output_texts(site: Path) -> Iterable[tuple[Path, str]]:
         yield path, raw.decode("utf-8", errors="replace")
 
 
+class _Shown(HTMLParser):
+    """What an HTML page shows or links to: its text and the values of the attributes that hold
+    text, addresses or chart data; not tag or attribute names, classes, ids, scripts or styles,
+    where the theme's own words (`hidden`, `search`) would pass for an institution's id."""
+
+    ATTRIBUTES = {"href", "src", "title", "alt", "aria-label", "content", "data-spec", "value"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.parts += [v for k, v in attrs if v and k in self.ATTRIBUTES]
+        if tag in ("script", "style"):
+            self.skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self.skip:
+            self.skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def _identifying(path: Path, text: str) -> str:
+    """Where an institution's id could show in a file: what a page shows, the values of data
+    files, and elsewhere (scripts, styles, the sitemap) only addresses of institution pages."""
+    if path.suffix == ".html":
+        parser = _Shown()
+        parser.feed(text)
+        parser.close()
+        return "\n".join(parser.parts)
+    if path.suffix == ".json":
+        try:
+            return "\n".join(_json_strings(json.loads(text)))
+        except ValueError:
+            return text
+    if path.suffix == ".csv":
+        return text
+    return "\n".join(re.findall(r"institutions/[a-z0-9-]+", text))
+
+
+def _json_strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+
+
 def canaries(project: Project) -> list[str]:
     """Internal texts worth scanning for: each line of each text, 6 characters or more."""
     found = set()
@@ -403,7 +462,7 @@ def verify(site: Path, build: AudienceBuild, project: Project) -> None:
                 f"{path.relative_to(site)}; the public build was stopped and the previous "
                 "public site kept"
             )
-        if id_pattern is not None and (match := id_pattern.search(text)):
+        if id_pattern is not None and (match := id_pattern.search(_identifying(path, text))):
             raise BuildError(
                 f"the public site would name the unpublished institution `{match.group(1)}` "
                 f"in {path.relative_to(site)}; the previous public site was kept"
@@ -706,11 +765,12 @@ _SITE_STYLE = """/* Grades: a letter in a badge, so a grade is never told by col
   .md-main__inner, .md-content__inner { margin: 0 !important; padding: 0 !important; }
   .md-content { max-width: none !important; }
   .md-typeset__scrollwrap, .md-typeset__table { overflow: visible !important; }
+  .md-typeset__scrollwrap { margin: 1em 0 !important; }
   .md-typeset table:not([class]) { display: table; font-size: .7rem; }
   .md-typeset tr, .md-typeset thead { break-inside: avoid; page-break-inside: avoid; }
   .md-typeset thead { display: table-header-group; }
   .md-typeset h1, .md-typeset h2, .md-typeset h3 { break-after: avoid; page-break-after: avoid; }
-  .md-typeset a[href^="http"]::after {
+  .md-typeset a[rel~="noopener"]::after, .md-typeset a[data-scorecard-outside]::after {
     content: " (" attr(href) ")"; font-size: .85em; word-break: break-all;
   }
 }

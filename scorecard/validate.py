@@ -276,6 +276,33 @@ def check_model(
         return None, model_findings(doc, model, err, base)
 
 
+#: The longest text a field may hold, and the audit's free-text `notes`. Longer ones are an
+#: error: a site has no use for them, and Markdown takes time that grows faster than their length.
+MAX_TEXT = 2_000
+MAX_NOTES = 10_000
+
+
+def long_texts(doc: Document, data: Any, path: KeyPath = ()) -> list[Finding]:
+    """A finding for each text longer than its field may be."""
+    if isinstance(data, dict):
+        items: Iterable[tuple[Any, Any]] = data.items()
+    elif isinstance(data, list):
+        items = enumerate(data)
+    else:
+        limit = MAX_NOTES if path == ("notes",) else MAX_TEXT
+        if isinstance(data, str) and len(data) > limit:
+            return [
+                doc.finding(
+                    "SC012",
+                    path,
+                    f"text of {len(data):,} characters; at most {limit:,} fit here",
+                    "shorten it; a long explanation can be a page in content/pages/",
+                )
+            ]
+        return []
+    return [f for key, value in items for f in long_texts(doc, value, (*path, key))]
+
+
 # --- the framework -------------------------------------------------------------------------
 
 
@@ -339,6 +366,7 @@ def check_framework(
         if override.data is None and not override.findings:
             override.data = {}
         over, found = check_model(override, FrameworkOverrides, override.data)
+        found += long_texts(override, override.data)
         findings += found
         if over is None:
             return None, findings
@@ -487,6 +515,12 @@ def check_institution(doc: Document, stem: str) -> tuple[Institution | None, lis
                 "rename the file to lower-case letters, digits and dashes",
             )
         )
+    elif stem == "index":  # institutions/index.md lists them all
+        findings.append(
+            doc.finding(
+                "SC043", (), "`index` is reserved for the list of institutions", "rename it"
+            )
+        )
     if doc.data is None and findings:
         return None, findings
     file, found = check_model(doc, InstitutionFile, doc.data)
@@ -512,6 +546,7 @@ def check_institution(doc: Document, stem: str) -> tuple[Institution | None, lis
                 )
             )
         findings += _link(doc, ("website",), raw.get("website"))
+        findings += long_texts(doc, raw)
     if file is None or any(f.severity == "error" for f in findings):
         return None, findings
     return Institution(stem, doc.file, file), findings
@@ -573,6 +608,7 @@ def check_audit(
     findings += found
     if isinstance(doc.data, dict):
         findings += _audit_meaning(doc, doc.data, folder, stem, context.framework)
+        findings += long_texts(doc, doc.data)
     if file is None or period is None or any(f.severity == "error" for f in findings):
         return None, findings
     return Audit(folder, period, doc.file, file), findings

@@ -78,7 +78,9 @@ def test_every_spec_is_complete_valid_vega_lite(chart: Chart) -> None:
     spec = chart.to_dict()
     assert spec["$schema"] == f"https://vega.github.io/schema/vega-lite/{alt.SCHEMA_VERSION}.json"
     assert spec["width"] == "container"
-    assert spec["autosize"] == {"type": "fit", "contains": "padding"}
+    # The trend's legend takes more rows on a phone: its height grows instead of its plot's.
+    fit = "fit-x" if chart.kind == "trend" else "fit"
+    assert spec["autosize"] == {"type": fit, "contains": "padding"}
     assert isinstance(spec["height"], int)
     assert isinstance(spec["data"]["values"], list)
     alt.Chart.from_dict(spec)  # validates against the schema
@@ -206,8 +208,9 @@ def test_pillar_scores_data_and_missing_pillar_is_never_zero() -> None:
 def test_pillar_scores_alt_text() -> None:
     chart = charts.pillar_scores(PILLARS)
     assert chart.alt == (
-        "Cultivate psychological safety is the highest pillar at 78.0 (B) and Restore autonomy "
-        "the lowest at 41.0 (D). Insufficient data for Recenter the mission."
+        "Bar chart of 4 pillars scored out of 100. Cultivate psychological safety is the highest "
+        "pillar at 78.0 (grade B) and Restore autonomy the lowest at 41.0 (grade D). "
+        "Insufficient data for Recenter the mission."
     )
     only_missing = charts.pillar_scores([("mission", "Mission", None, None, 0.2)])
     assert only_missing.alt == "No pillar has enough data for a score: Mission."
@@ -263,8 +266,7 @@ def test_trend_table_and_alt_text() -> None:
     assert chart.columns == ["Period", "Overall", "Autonomy"]
     assert chart.rows[1] == ["2026-Q1", "60.0", "n/a"]
     assert chart.alt == (
-        "Overall score rose from 58.0 to 66.2 over 4 quarters. "
-        "In 2026-Q3, Autonomy is the lowest pillar at 41.0."
+        "Overall score rose from 58.0 to 66.2 over 4 quarters. In 2026-Q3, Autonomy is at 41.0."
     )
     falling = charts.trend([("2024", "Overall", 70.0), ("2025", "Overall", 61.25)])
     assert falling.alt == "Overall score fell from 70.0 to 61.2 over 2 years."

@@ -1,0 +1,325 @@
+"""Board packets: one PDF per institution, printed by headless Chromium.
+
+A packet is the institution's page as the site shows it to one audience, its charts drawn as
+static SVG (by vl-convert, so no script runs in the printed page), every chart's data table
+open, and the methodology page as an appendix. The HTML is rendered here from the same
+templates as the site (a project's ``site_templates/`` too) and printed by Chromium through
+Playwright, which is imported only when packets are made.
+
+Packets are gathered first and swapped in at the end, like the site: ``OUT/pdf/`` holds the
+packets of the last build that finished, never a half-written set.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import markdown  # type: ignore[import-untyped]
+import vl_convert
+
+from scorecard import charts
+from scorecard.audience import score_project
+from scorecard.findings import has_errors, summary
+from scorecard.model import Audience, Project
+from scorecard.pages import Gatherer, Page
+from scorecard.render import environment, render_page
+from scorecard.site import _SITE_STYLE, BuildError, build_lock, canaries, recover, swap_in
+from scorecard.validate import validate_project
+
+__all__ = ["PdfError", "PdfReport", "build_pdfs", "packet_html", "page_html", "static_svg"]
+
+#: Where Chromium is looked for, in order, unless SCORECARD_CHROMIUM names one.
+CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+STAGING_PDF = ".staging-pdf"
+PRINT_WIDTH = 640  # pixels of a chart on an A4 page inside the margins
+MARKDOWN_EXTENSIONS = ["tables", "attr_list", "md_in_html", "admonition"]
+
+Progress = Callable[[str, int, int], None]
+
+
+class PdfError(Exception):
+    """The packets could not be made; the previous ones are untouched."""
+
+
+@dataclass
+class PdfReport:
+    out: Path
+    audience: Audience
+    files: list[Path] = field(default_factory=list)
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    pass
+
+
+# --- charts as static SVG --------------------------------------------------------------------
+
+_INK = "#1f2328"
+_PRINT_THEME: dict[str, Any] = {
+    "background": "white",
+    "aria": False,
+    "font": "sans-serif",
+    "axis": {"labelColor": _INK, "titleColor": _INK, "gridColor": "rgba(0, 0, 0, 0.1)"},
+    "legend": {"labelColor": _INK, "titleColor": _INK},
+    "text": {"color": _INK},
+    "point": {"stroke": _INK, "strokeWidth": 0.75},
+}
+_CHART_DIV = re.compile(
+    r'<div class="scorecard-chart" (id="[^"]*") data-spec="([^"]*)"( role="img")'
+    r'(?: tabindex="0")?( aria-label="[^"]*")[^>]*></div>'
+)
+
+
+def static_svg(spec: dict[str, Any], width: int = PRINT_WIDTH) -> str:
+    """A chart's spec drawn as SVG at a fixed width, in the light palette, for paper."""
+    text = json.dumps(spec).replace("containerSize()[0]", str(width))
+    fixed: dict[str, Any] = json.loads(text)
+    fixed["width"] = width
+    fixed["config"] = {**fixed.get("config", {}), **_PRINT_THEME}
+    svg: str = vl_convert.vegalite_to_svg(fixed)
+    # One image to assistive technology: the figure's own text alternative names it.
+    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+
+
+def _with_static_charts(body: str) -> str:
+    def draw(match: re.Match[str]) -> str:
+        ident, spec, role, label = match.group(1, 2, 3, 4)
+        svg = static_svg(json.loads(html.unescape(spec)))
+        return (
+            f'<div class="scorecard-chart scorecard-chart-static" {ident}{role}{label}>{svg}</div>'
+        )
+
+    body = _CHART_DIV.sub(draw, body)
+    closed = '<details class="scorecard-chart-data">'
+    return body.replace(closed, '<details class="scorecard-chart-data" open>')
+
+
+# --- one packet as HTML ----------------------------------------------------------------------
+
+_BANNER = re.compile(r'^<div class="admonition warning scorecard-internal".*\n', re.MULTILINE)
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+_LOCAL_LINK = re.compile(r'<a href="(?!https?:)[^"]*">(.*?)</a>', re.DOTALL)
+
+_PRINT_STYLE = """
+@page { size: A4; margin: 18mm 14mm 16mm; }
+html { font: 10.5pt/1.45 "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #1f2328; }
+body { margin: 0; }
+.md-typeset h1 { font-size: 1.9em; margin: 0 0 .4em; }
+.md-typeset h2 { font-size: 1.35em; margin: 1.4em 0 .5em; border-bottom: 1px solid #ccc; }
+.md-typeset h3 { font-size: 1.1em; margin: 1.1em 0 .4em; }
+.md-typeset table { border-collapse: collapse; width: calc(100% - 2px); margin: .6em 0; }
+.md-typeset table { font-size: .85em; }
+.md-typeset th, .md-typeset td { border: 1px solid #bbb; text-align: left; vertical-align: top; }
+.md-typeset thead { display: table-header-group; }
+.md-typeset tr { break-inside: avoid; page-break-inside: avoid; }
+.md-typeset h1, .md-typeset h2, .md-typeset h3 { break-after: avoid; page-break-after: avoid; }
+.md-typeset a { color: inherit; }
+.md-typeset a[href^="http"]::after { content: " (" attr(href) ")"; font-size: .85em; }
+.md-typeset a[href^="http"]::after { word-break: break-all; }
+.admonition { border: 2px solid #c62828; padding: .2em .8em; margin: 0 0 1em; }
+.admonition-title { font-weight: 700; margin: .3em 0; }
+.scorecard-cover { border-bottom: 3px solid #1f2328; margin-bottom: 1.2em; padding-bottom: .6em; }
+.scorecard-cover p { margin: .2em 0; }
+.scorecard-appendix { break-before: page; page-break-before: always; }
+figure.scorecard-chart-figure { margin: 1em 0; }
+.scorecard-chart-static svg { width: 100%; height: auto; }
+.scorecard-chart-data summary { display: none; }
+* { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+"""
+
+
+def _markdown_html(text: str) -> str:
+    body: str = markdown.markdown(
+        _FRONT_MATTER.sub("", text, count=1), extensions=MARKDOWN_EXTENSIONS
+    )
+    return _LOCAL_LINK.sub(r"\1", body)
+
+
+def page_html(page_markdown: str) -> str:
+    """A page's Markdown (from the page templates) as HTML, its charts drawn as SVG."""
+    return _with_static_charts(_markdown_html(page_markdown))
+
+
+def packet_html(title: str, cover: list[str], page_markdown: str, appendix: str) -> str:
+    """The printable HTML of one packet: a cover block, the page, the appendix.
+
+    ``cover`` lines are plain text (escaped here); the page's Markdown comes from the page
+    templates, which escape every value from an audit; ``appendix`` is `page_html` of the
+    methodology page (the same in every packet, so made once).
+    """
+    style = charts.runtime_files()[charts.RUNTIME_STYLE].decode("utf-8")
+    lines = "".join(f"<p>{html.escape(line)}</p>" for line in cover)
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>\n'
+        f"<style>{style}\n{_SITE_STYLE}\n{_PRINT_STYLE}</style></head>\n"
+        '<body><main class="md-typeset">\n'
+        f'<header class="scorecard-cover">{lines}</header>\n'
+        f"{page_html(page_markdown)}\n"
+        '<section class="scorecard-appendix" aria-label="Appendix: methodology">\n'
+        f"{appendix}\n"
+        "</section></main></body></html>\n"
+    )
+
+
+def _cover(page: Page, audience: Audience) -> list[str]:
+    context = page.context
+    who = (
+        "Internal: for the board and leadership; do not forward."
+        if audience == "internal"
+        else "Public: holds only what the public site shows."
+    )
+    return [
+        f"Board packet · {context.name}",
+        f"Audit period {context.period}, carried out {context.audited} · "
+        f"framework {context.site.framework_version}",
+        who,
+    ]
+
+
+# --- printing --------------------------------------------------------------------------------
+
+
+def _chromium() -> str | None:
+    named = os.environ.get("SCORECARD_CHROMIUM")
+    if named:
+        return named
+    return next((path for path in CHROMIUM_PATHS if Path(path).is_file()), None)
+
+
+_FOOTER = (
+    '<div style="font-size:8px;width:100%;padding:0 14mm;color:#444;display:flex;'
+    'justify-content:space-between"><span>{title}</span>'
+    '<span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>'
+)
+
+
+def _print_all(packets: list[tuple[Path, str, str]], progress: Progress) -> None:
+    """Print each (path, title, html) to PDF with one headless Chromium."""
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError as err:
+        raise PdfError(
+            "PDF packets need Playwright (pip install 'scorecard[pdf]') and Chromium "
+            "(apt-get install chromium, or playwright install chromium)"
+        ) from err
+    executable = _chromium()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=executable, args=CHROMIUM_ARGS, headless=True
+            )
+            try:
+                page = browser.new_page()
+                # Nothing in a packet comes from the network; any request is refused.
+                page.route("**/*", lambda route: route.abort())
+                for done, (path, title, text) in enumerate(packets, start=1):
+                    page.set_content(text, wait_until="load")
+                    page.pdf(
+                        path=str(path),
+                        format="A4",
+                        print_background=True,
+                        prefer_css_page_size=True,
+                        display_header_footer=True,
+                        header_template="<span></span>",
+                        footer_template=_FOOTER.format(title=html.escape(title)),
+                        tagged=True,
+                        outline=True,
+                    )
+                    progress("printing PDF packets", done, len(packets))
+            finally:
+                browser.close()
+    except PlaywrightError as err:
+        where = executable or "Playwright's own Chromium"
+        raise PdfError(
+            f"Chromium ({where}) could not print the packets: {str(err).splitlines()[0]}; "
+            "install chromium or set SCORECARD_CHROMIUM to a Chromium executable"
+        ) from err
+
+
+# --- the whole job ---------------------------------------------------------------------------
+
+
+def gather_packets(project: Project, root: Path, audience: Audience) -> list[tuple[str, str, str]]:
+    """(institution id, title, HTML) of each institution the audience sees."""
+    scores = score_project(project, audience)
+    gatherer = Gatherer(project, scores)
+    env = environment(root / "site_templates")
+    methodology = gatherer.methodology()
+    # The appendix follows the page: its own copy of the internal banner would repeat it.
+    appendix_markdown = _BANNER.sub("", render_page(env, methodology), count=1)
+    appendix = page_html(
+        re.sub(r"(?m)^# Methodology$", "# Appendix: methodology", appendix_markdown, count=1)
+    )
+    out = []
+    for inst_id in gatherer.shown_ids:
+        page = gatherer.institution(inst_id)
+        title = f"{page.title} · {page.context.period}"
+        text = packet_html(title, _cover(page, audience), render_page(env, page), appendix)
+        out.append((inst_id, title, text))
+    return out
+
+
+def _check_public(project: Project, packets: list[tuple[str, str, str]]) -> None:
+    """Public packets hold nothing marked internal: the same scan as the public site's."""
+    secrets = canaries(project)
+    for inst_id, _, text in packets:
+        flat = " ".join(html.unescape(text).split())
+        for secret in secrets:
+            if secret in flat:
+                raise PdfError(
+                    f"the public packet of {inst_id} would contain internal text "
+                    f"({secret[:40]!r}); no packet was made"
+                )
+
+
+def build_pdfs(
+    root: Path,
+    out: Path | None = None,
+    audience: Audience = "internal",
+    *,
+    progress: Progress = _noop,
+) -> PdfReport:
+    """Write ``out/pdf/<institution id>.pdf`` for each institution the audience sees."""
+    out = (out or root / "site").resolve()
+    project, findings = validate_project(root)
+    if project is None or has_errors(findings, strict=False):
+        raise PdfError(summary(findings, strict=False) + "; no packet was made")
+    try:
+        packets = gather_packets(project, root, audience)
+    except Exception as err:  # noqa: BLE001 - a template override may fail in any way
+        raise PdfError(f"a page template failed: {err}; no packet was made") from err
+    if audience == "public":
+        _check_public(project, packets)
+    out.mkdir(parents=True, exist_ok=True)
+    report = PdfReport(out / "pdf", audience)
+    try:
+        with build_lock(out):
+            recover(out)
+            staging = out / STAGING_PDF
+            shutil.rmtree(staging, ignore_errors=True)
+            folder = staging / "pdf"
+            folder.mkdir(parents=True)
+            try:
+                jobs = [(folder / f"{i}.pdf", title, text) for i, title, text in packets]
+                _print_all(jobs, progress)
+                swap_in(folder, out / "pdf")  # the previous packets, if any, go to staging
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+    except BuildError as err:  # another build holds the lock
+        raise PdfError(str(err)) from err
+    except OSError as err:
+        message = f"cannot write the packets to {out}: {err}; the previous ones were kept"
+        raise PdfError(message) from err
+    report.files = [out / "pdf" / f"{i}.pdf" for i, _, _ in packets]
+    return report

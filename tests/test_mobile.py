@@ -1,0 +1,121 @@
+"""The example site on a phone (375 pixels wide), on a desktop, and on paper (print media)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browser import Session, browser_page, serve  # tests/ is on sys.path (no __init__.py)
+from site_helpers import copy_example
+
+from scorecard.site import build_site
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+PHONE = 375
+PAGES = {
+    "home": "",
+    "institutions": "institutions/",
+    "institution": "institutions/tansyford/",
+    "pillar": "pillars/safety/",
+    "methodology": "methodology/",
+    "data": "data/",
+}
+CHARTS_DRAWN = """() => [...document.querySelectorAll(".scorecard-chart")]
+  .every((el) => el.querySelector("svg, canvas"))"""
+# Each table, and the box that scrolls it: its nearest ancestor that scrolls sideways.
+TABLE_BOXES = """() => [...document.querySelectorAll("article table")].map((table) => {
+  let box = table.parentElement;
+  while (box && !["auto", "scroll"].includes(getComputedStyle(box).overflowX)) {
+    box = box.parentElement;
+  }
+  const right = (box || table).getBoundingClientRect().right;
+  return {fits: table.scrollWidth <= table.parentElement.clientWidth + 1,
+          boxed: box !== null, right};
+})"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example's public site, built once and served; yields its URL."""
+    root = copy_example(tmp_path_factory.mktemp("mobile"))
+    build_site(root, root / "out", ("public",))
+    with serve(root / "out" / "public") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Session]:
+    """One browser for the module; each test sets the window's size."""
+    with browser_page(width=PHONE, height=800) as session:
+        yield session
+
+
+@pytest.fixture()
+def phone(browser: Session) -> Session:
+    browser.page.set_viewport_size({"width": PHONE, "height": 800})
+    return browser
+
+
+def _open(session: Session, url: str) -> None:
+    session.page.goto(url)
+    session.page.wait_for_function(CHARTS_DRAWN, timeout=15_000)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_pages_fit_a_phone(site: str, phone: Session, name: str) -> None:
+    page = phone.page
+    _open(phone, site + PAGES[name])
+    # Open the chart data tables too: they must scroll in their own box as well.
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    for table in page.evaluate(TABLE_BOXES):
+        assert table["fits"] or table["boxed"], table
+        assert table["right"] <= PHONE, table
+    if name in ("home", "institution"):
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = false)")
+        page.screenshot(
+            path=ARTIFACTS / f"phone-{name}.png",
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": PHONE, "height": 2400},
+        )
+    assert phone.problems() == []
+
+
+def test_desktop_and_print(site: str, browser: Session) -> None:
+    session = browser
+    session.page.set_viewport_size({"width": 1280, "height": 900})
+    for name in ("home", "institution"):
+        _open(session, site + PAGES[name])
+        assert session.page.evaluate("document.documentElement.scrollWidth") <= 1280
+        session.page.screenshot(
+            path=ARTIFACTS / f"desktop-{name}.png",
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": 1280, "height": 2000},
+        )
+    # On paper: no header, navigation or search; the charts' tables open for printing and
+    # close after; addresses of outside links are written out.
+    page = session.page
+    page.emulate_media(media="print")
+    hidden = page.evaluate(
+        """() => [".md-header", ".md-sidebar--primary", ".md-search", ".md-footer"]
+          .map((s) => document.querySelector(s))
+          .filter((el) => el && getComputedStyle(el).display !== "none").length"""
+    )
+    assert hidden == 0
+    closed = "details.scorecard-chart-data:not([open])"
+    assert page.locator(closed).count() == 3
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.locator(closed).count() == 0
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.locator(closed).count() == 3
+    # Only the links that leave the site get their address written out.
+    after = page.evaluate(
+        """() => [...document.querySelectorAll("article a[href^='http']")]
+          .map((a) => getComputedStyle(a, "::after").content)
+          .filter((text) => text.includes("http"))"""
+    )
+    assert after == ['" (https://example.org/tansyford)"']
+    page.pdf(path=ARTIFACTS / "print-institution.pdf")  # the browser's own print of the page
+    assert session.problems() == []

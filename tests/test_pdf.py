@@ -1,0 +1,106 @@
+"""Board packets: `scorecard build --pdf`, one PDF per institution printed by Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import MakeProject
+from site_helpers import copy_example, snapshot
+
+from scorecard import pdf
+from scorecard.cli import cli
+from scorecard.site import canaries
+from scorecard.validate import validate_project
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing")
+
+
+def _pages(path: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", path.read_bytes()))
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_example(tmp_path_factory.mktemp("pdf"))
+
+
+@pytest.fixture(scope="module")
+def packets(example: Path) -> Path:
+    """The example's internal packets, printed once; returns the output folder."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium")
+    report = pdf.build_pdfs(example, example / "out", "internal")
+    assert report.out == example / "out" / "pdf"
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copy(report.out / "tansyford.pdf", ARTIFACTS / "packet-tansyford.pdf")
+    return example / "out"
+
+
+def test_a_packet_for_every_institution(example: Path, packets: Path) -> None:
+    ids = sorted(p.stem for p in (example / "content" / "institutions").glob("*.yml"))
+    assert sorted(p.name for p in (packets / "pdf").iterdir()) == [f"{i}.pdf" for i in ids]
+    for path in (packets / "pdf").iterdir():
+        data = path.read_bytes()
+        assert data.startswith(b"%PDF-") and b"/StructTreeRoot" in data  # a tagged PDF
+        assert _pages(path) >= 4  # the page (charts, tables) and the methodology appendix
+    assert not (packets / pdf.STAGING_PDF).exists()
+
+
+def test_packet_html_is_the_page_with_static_charts_and_the_appendix(example: Path) -> None:
+    project, _ = validate_project(example)
+    assert project is not None
+    packets = {i: text for i, _, text in pdf.gather_packets(project, example, "public")}
+    text = packets["tansyford"]
+    assert "Tansyford Community Hospital scored" in text  # the plain-language summary
+    assert "<script" not in text.lower()
+    # Three charts, each an SVG hidden from assistive technology inside a named image.
+    assert len(re.findall(r'<div class="scorecard-chart scorecard-chart-static"', text)) == 3
+    assert text.count('<svg aria-hidden="true"') == 3
+    assert 'role="img" aria-label="Bar chart of 6 pillars' in text
+    assert text.count('<details class="scorecard-chart-data" open>') == 3
+    assert "Appendix: methodology" in text and "Public: holds only" in text
+    assert 'href="../' not in text  # the site's own links are plain text on paper
+    flat = " ".join(text.split())
+    leaked = [s for s in canaries(project) for t in packets.values() if s in " ".join(t.split())]
+    assert leaked == [] and "Internal scorecard" not in flat
+
+
+def test_a_failed_print_keeps_the_previous_packets(
+    packets: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(packets / "pdf")
+    monkeypatch.setenv("SCORECARD_CHROMIUM", str(packets / "no-such-chromium"))
+    monkeypatch.setattr(pdf, "gather_packets", lambda *args: [("x", "X", "<p>x</p>")])
+    with pytest.raises(pdf.PdfError, match="set SCORECARD_CHROMIUM"):
+        pdf.build_pdfs(packets.parent, packets, "internal")
+    assert snapshot(packets / "pdf") == before
+    assert not (packets / pdf.STAGING_PDF).exists()
+
+
+def test_without_playwright_the_error_says_what_to_install(
+    tmp_path: Path, example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "playwright.sync_api", None)
+    monkeypatch.setattr(pdf, "gather_packets", lambda *args: [("x", "X", "<p>x</p>")])
+    with pytest.raises(pdf.PdfError, match=r"pip install playwright"):
+        pdf.build_pdfs(example, tmp_path / "out", "internal")
+    assert not (tmp_path / "out" / "pdf").exists()
+
+
+@needs_chromium
+def test_build_pdf_option(make_project: MakeProject) -> None:
+    root = make_project(default=True)
+    out = root / "out"
+    args = ["build", "--project", str(root), "--out", str(out), "--audience", "public", "--pdf"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert f"wrote 1 public PDF packets in {out / 'pdf'}" in result.output
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["pdf", "public"]
+    assert (out / "pdf" / "north-valley.pdf").read_bytes().startswith(b"%PDF-")
