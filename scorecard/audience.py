@@ -214,7 +214,7 @@ def internal_texts(project: Project) -> set[str]:
     texts: set[str] = set()
     for inst in project.institutions.values():
         if inst.data.publish != "named":
-            texts.update({inst.name, inst.data.website or ""})
+            texts.update({inst.name, inst.data.website or "", inst.data.region})
     for audit in project.audits:
         data = audit.data
         default = data.visibility
@@ -228,6 +228,8 @@ def internal_texts(project: Project) -> set[str]:
         texts.add(data.notes or "")
         for entry in data.metrics.values():
             texts.add(entry.note or "")
+            if not may_see("public", entry.visibility or default):
+                texts.add(entry.reason or "")
         for source in data.sources:
             texts.add(source.note or "")
         for action in data.actions:
@@ -236,6 +238,7 @@ def internal_texts(project: Project) -> set[str]:
                 texts.add(action.title)
         for unit in data.units.values():
             texts.add(unit.note or "")
+            texts.update(entry.note or "" for entry in unit.metrics.values())
             if unit.visibility != "public":
                 texts.add(unit.name)
     return {t for t in texts if t.strip()}
@@ -255,7 +258,8 @@ def public_texts(project: Project) -> set[str]:
         for source in data.sources:
             texts.add(source.instrument or "")
         for entry in data.metrics.values():
-            texts.add(entry.reason or "")
+            if may_see("public", entry.visibility or data.visibility):
+                texts.add(entry.reason or "")
         for action in data.actions:
             if may_see("public", action.visibility or data.visibility):
                 texts.add(action.title)

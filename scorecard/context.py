@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -17,6 +17,10 @@ from scorecard import charts
 from scorecard.audience import ScoreSet
 from scorecard.model import Audience, Framework, MetricDef
 from scorecard.score import MetricResult, OverallResult, PillarResult, Result
+
+if TYPE_CHECKING:  # these modules build on this one
+    from scorecard.badges import BadgeView
+    from scorecard.explain import ChangeView, NextStep
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,10 @@ class InstitutionContext:
     notes: str  # internal only
     charts: dict[str, Markup] = field(default_factory=dict)
     summary: str = ""  # two plain sentences on the scores, for the top of the page
+    changes: ChangeView | None = None  # why the grades changed since the previous period
+    next_steps: list[NextStep] = field(default_factory=list)  # distance to the next grade
+    badge: BadgeView | None = None  # the SVG badges and the snippet to embed them
+    peer_group_url: str = ""  # the peer group's page, ranked in tiers
 
 
 @dataclass(frozen=True)
@@ -181,6 +189,8 @@ class PillarContext:
     institutions: list[PillarInstitutionRow]
     distribution: Markup
     median: str
+    rises: list[Mover] = field(default_factory=list)  # biggest changes of this pillar's score
+    falls: list[Mover] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -225,6 +235,8 @@ class DataContext:
     site: Site
     files: list[tuple[str, str, str]]  # (link, title, description)
     result_count: int
+    # (name, its JSON file, its overall badge), links relative to the data page
+    institutions: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from scorecard.audience import ScoreSet
+from scorecard.explain import Publications, published_dict
 from scorecard.score import MetricResult, PillarResult, Result
 
 FORMAT = "scorecard-scores/1"
@@ -64,17 +65,29 @@ def result_dict(r: Result) -> dict[str, Any]:
     }
 
 
-def scores_document(scores: ScoreSet) -> dict[str, Any]:
+def result_with_publication(r: Result, publications: Publications | None) -> dict[str, Any]:
+    """A result, with how it was first published when that was under another framework."""
+    out = result_dict(r)
+    first = (publications or {}).get((r.institution, r.period))
+    if first is not None:
+        out["published"] = published_dict(first)
+    return out
+
+
+def scores_document(scores: ScoreSet, publications: Publications | None = None) -> dict[str, Any]:
+    """The scores as data; ``publications`` (see ``scorecard.explain``) adds to each result
+    the scores it was first published with under another framework."""
     return {
         "format": FORMAT,
         "framework": {"version": scores.framework.version, "sha256": scores.framework.sha256},
         "audience": scores.audience,
-        "results": [result_dict(r) for r in scores.results],
+        "results": [result_with_publication(r, publications) for r in scores.results],
     }
 
 
-def scores_json(scores: ScoreSet) -> str:
-    return json.dumps(scores_document(scores), indent=2, ensure_ascii=False) + "\n"
+def scores_json(scores: ScoreSet, publications: Publications | None = None) -> str:
+    document = scores_document(scores, publications)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def csv_header(scores: ScoreSet) -> list[str]:

@@ -8,10 +8,12 @@ become findings; the meaning of the values is the business of ``validate``.
 
 from __future__ import annotations
 
+import bisect
 import errno
 import math
 import re
 import stat
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,7 +171,23 @@ def load_bytes(raw: bytes, display: str, doc: Document | None = None) -> Documen
     return doc
 
 
+#: Where each line of the text being read starts, when it holds characters that YAML 1.1 takes
+#: for line breaks and editors do not (NEL, LS, PS): lines are then counted by \n and \r alone.
+_LINE_STARTS: ContextVar[list[int] | None] = ContextVar("line_starts", default=None)
+
+
 def _parse(text: str, doc: Document) -> None:
+    starts = None
+    if any(c in text for c in "\x85\u2028\u2029"):
+        starts = [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", text))]
+    reset = _LINE_STARTS.set(starts)
+    try:
+        _parse_text(text, doc)
+    finally:
+        _LINE_STARTS.reset(reset)
+
+
+def _parse_text(text: str, doc: Document) -> None:
     loader = yaml.CSafeLoader(text)
     try:
         doc.data = _build(loader, doc)
@@ -179,7 +197,7 @@ def _parse(text: str, doc: Document) -> None:
     except yaml.MarkedYAMLError as err:
         doc.data = None
         mark = err.problem_mark or err.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = _mark_position(mark) if mark else (1, 1)
         problem = err.problem or err.context or "the YAML cannot be read"
         if err.context and err.problem:
             problem = f"{err.context}, {err.problem}"
@@ -193,9 +211,16 @@ def _parse(text: str, doc: Document) -> None:
         loader.dispose()
 
 
+def _mark_position(mark: Any) -> Position:
+    starts = _LINE_STARTS.get()
+    if starts is None:
+        return (mark.line + 1, mark.column + 1)
+    line = bisect.bisect_right(starts, mark.index)
+    return (line, mark.index - starts[line - 1] + 1)
+
+
 def _pos(event: Any) -> Position:
-    mark = event.start_mark
-    return (mark.line + 1, mark.column + 1)
+    return _mark_position(event.start_mark)
 
 
 def _build(loader: yaml.CSafeLoader, doc: Document) -> Any:

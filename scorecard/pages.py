@@ -12,6 +12,8 @@ from typing import Any
 
 from scorecard import charts
 from scorecard.audience import AuditView, ScoreSet, anonymised, view_audit
+from scorecard.badges import BadgeView, badge_paths, grade_badge, inline, site_address
+from scorecard.compare import Move, group_slugs, movers
 from scorecard.context import (
     ActionRow,
     DataContext,
@@ -44,6 +46,14 @@ from scorecard.context import (
     signed,
     site_of,
     target_text,
+)
+from scorecard.explain import (
+    Publications,
+    change_view,
+    framework_marks,
+    grade_changes,
+    next_step,
+    with_framework_marks,
 )
 from scorecard.model import Audit, Framework, Institution, Project, Source
 from scorecard.score import MetricResult, Result, score_metric
@@ -90,9 +100,18 @@ def _by_institution(results: list[Result]) -> dict[str, list[Result]]:
 class Gatherer:
     """Builds the page contexts of one audience from its scores."""
 
-    def __init__(self, project: Project, scores: ScoreSet) -> None:
+    def __init__(
+        self,
+        project: Project,
+        scores: ScoreSet,
+        publications: Publications | None = None,
+        site_url: str = "",
+    ) -> None:
         self.project = project
         self.scores = scores
+        self.site_url = site_address(site_url)  # for the badge snippets
+        # what the previous build published under another framework (scorecard.explain)
+        self.publications: Publications = publications or {}
         self.framework: Framework = scores.framework
         self.site: Site = site_of(scores)
         self.latest = _latest(scores.results)
@@ -110,6 +129,8 @@ class Gatherer:
         self.shown_ids = sorted(
             (i for i in self.names if i in self.latest), key=lambda i: self.names[i].lower()
         )
+        self.badge_paths = badge_paths({i: list(self.latest[i].pillars) for i in self.shown_ids})
+        self.group_slugs = group_slugs(self.latest[i].peer_group for i in self.shown_ids)
 
     # --- shared pieces ------------------------------------------------------------------
 
@@ -224,7 +245,12 @@ class Gatherer:
                 ),
                 "chart-pillars",
             ),
-            "trend": chart_block(charts.trend(trend_rows), "chart-trend"),
+            "trend": chart_block(
+                with_framework_marks(
+                    charts.trend(trend_rows), framework_marks(history, self.publications, fw)
+                ),
+                "chart-trend",
+            ),
         }
         if len(peers) > 1:
             chart_map["peers"] = chart_block(
@@ -289,6 +315,7 @@ class Gatherer:
             notes=view.notes,
             charts=chart_map,
             summary=summary,
+            **self._explained(inst_id),
         )
         return Page(
             f"institutions/{inst_id}.md",
@@ -397,10 +424,51 @@ class Gatherer:
             institutions=rows,
             distribution=chart_block(dist, f"chart-pillar-{pid}"),
             median=median_text(scores),
+            **self._pillar_movers(pid),
         )
         return Page(
             f"pillars/{pid}.md", [f"pillar-{pid}.md.j2", "pillar.md.j2"], context, pillar.name
         )
+
+    def _pillar_movers(self, pid: str) -> dict[str, list[Mover]]:
+        """The biggest rises and falls of one pillar's score (scorecard.compare)."""
+        rises, falls = movers(self.history, self.names, pid, MOVERS)
+
+        def mover(m: Move) -> Mover:
+            score = score_of(self.latest[m.institution].pillars.get(pid))
+            url = f"../institutions/{m.institution}.md"
+            name = self.names[m.institution]
+            return Mover(m.institution, name, url, m.change, signed(m.change), score, m.period)
+
+        return {"rises": [mover(m) for m in rises], "falls": [mover(m) for m in falls]}
+
+    def _explained(self, inst_id: str) -> dict[str, Any]:
+        """Why the grades changed, the distance to the next grade, and the badges."""
+        fw = self.framework
+        r = self.latest[inst_id]
+        changes = grade_changes(fw, self.history[inst_id], self.publications)
+        steps = [s for pid in fw.pillars if (s := next_step(fw, pid, r)) is not None]
+        paths = self.badge_paths
+        subject = f"{self.names[inst_id]}, overall"
+        svg = grade_badge("Overall", r.period, r.overall.grade, r.overall.score, subject)
+        badge = BadgeView(
+            preview=inline(svg),
+            overall=paths[(inst_id, None)],
+            page=f"institutions/{inst_id}/",
+            alt=f"{self.names[inst_id]}: grade {r.overall.grade or 'none'}, {r.period}",
+            pillars=[
+                (fw.pillars[pid].name, paths[(inst_id, pid)])
+                for pid in r.pillars
+                if (inst_id, pid) in paths
+            ],
+            base=self.site_url,
+        )
+        return {
+            "changes": change_view(changes, fw) if changes else None,
+            "next_steps": steps,
+            "badge": badge,
+            "peer_group_url": f"../peer-groups/{self.group_slugs[r.peer_group]}.md",
+        }
 
     def methodology(self) -> Page:
         fw = self.framework
@@ -469,8 +537,14 @@ class Gatherer:
                 "framework.schema.json",
                 "JSON Schema of a framework file",
             ),
+            ("data/compare.json", "compare.json", "the compact data of the compare page"),
+            ("data-dictionary.md", "Data dictionary", "every field of these files, explained"),
         ]
-        context = DataContext(self.site, files, len(self.scores.results))
+        per_institution = [
+            (self.names[i], f"data/institutions/{i}.json", self.badge_paths[(i, None)])
+            for i in self.shown_ids
+        ]
+        context = DataContext(self.site, files, len(self.scores.results), per_institution)
         return Page("data.md", ["data.md.j2"], context, "Data")
 
     def pages(self) -> Iterator[Page]:
@@ -485,11 +559,14 @@ class Gatherer:
 
 
 def gather(
-    project: Project, scores: ScoreSet, progress: Callable[[int], None] | None = None
+    project: Project,
+    scores: ScoreSet,
+    progress: Callable[[int], None] | None = None,
+    publications: Publications | None = None,
 ) -> list[Page]:
     """Every generated page of one audience's site."""
     out = []
-    for page in Gatherer(project, scores).pages():
+    for page in Gatherer(project, scores, publications).pages():
         out.append(page)
         if progress:
             progress(1)

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from itertools import chain
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -31,11 +32,13 @@ import jinja2
 
 from scorecard import charts
 from scorecard.audience import AUDIENCES, included, internal_texts, public_texts, score_project
+from scorecard.comparisons import COMPARE_CSS, COMPARE_JS, Comparisons
+from scorecard.explain import Publications, read_publications
 from scorecard.export import scores_csv, scores_json
 from scorecard.findings import Finding, has_errors, summary
 from scorecard.leaks import SKIPPED_SUFFIXES, LeakScanner
 from scorecard.model import Audience, Project
-from scorecard.pages import gather
+from scorecard.pages import Gatherer
 from scorecard.render import environment, render_page
 from scorecard.schema import schemas
 from scorecard.validate import validate_project
@@ -119,10 +122,21 @@ def _user_pages(project: Project) -> list[tuple[str, bytes, str]]:
 
 
 def gather_audience(
-    project: Project, audience: Audience, env: jinja2.Environment, progress: Progress
+    project: Project,
+    audience: Audience,
+    env: jinja2.Environment,
+    progress: Progress,
+    publications: Publications | None = None,
+    site_url: str = "",
 ) -> AudienceBuild:
+    """Every file of one audience's docs folder; ``publications``: what the previous build
+    published under another framework (``scorecard.explain``); ``site_url``: the site's address,
+    for the snippets that embed badges."""
     scores = score_project(project, audience)
-    total = len(scores.identities) + len(project.framework.pillars) + 5
+    gatherer = Gatherer(project, scores, publications, site_url)
+    comparisons = Comparisons(gatherer)
+    groups = len({r.peer_group for r in scores.results})
+    total = len(scores.identities) + len(project.framework.pillars) + 5 + 3 + groups
     done = 0
 
     def tick(step: int) -> None:
@@ -132,7 +146,7 @@ def gather_audience(
 
     files: dict[str, bytes] = {}
     page_paths = []
-    for page in gather(project, scores, tick):
+    for page in chain(gatherer.pages(), comparisons.pages()):
         try:
             text = render_page(env, page)
         except Exception as err:  # noqa: BLE001 - a template may fail in any way ({{ 1 / 0 }})
@@ -141,8 +155,11 @@ def gather_audience(
                 f"{where}:{line}: template error while rendering {page.path}: {err}; "
                 "fix the template in site_templates/ (or remove it to use the built-in one)"
             ) from err
+        prefix = "../" * page.path.count("/")  # every generated page names its framework
+        text += env.get_template("_footer.md.j2").render(site=page.context.site, prefix=prefix)
         files[page.path] = text.encode("utf-8")
         page_paths.append(page.path)
+        tick(1)
 
     banner = b""
     if audience == "internal":
@@ -153,7 +170,8 @@ def gather_audience(
         page_paths.append(path)
         user_nav.append({html.escape(title): path})
 
-    files["data/scores.json"] = scores_json(scores).encode("utf-8")
+    files["data/scores.json"] = scores_json(scores, publications).encode("utf-8")
+    files.update(comparisons.files())
     files["data/scores.csv"] = scores_csv(scores).encode("utf-8")
     for name, schema in schemas().items():
         files[f"data/schemas/{name}"] = (json.dumps(schema, indent=2) + "\n").encode("utf-8")
@@ -167,10 +185,13 @@ def gather_audience(
     nav: list[Any] = [
         {"Overview": "index.md"},
         {"Institutions": "institutions/index.md"},
+        {"Compare": "compare.md"},
+        {"Peer groups": "peer-groups/index.md"},
         # The theme writes nav titles into every page as they are: escape them.
         {"Pillars": [{html.escape(p.name): f"pillars/{pid}.md"} for pid, p in fw.pillars.items()]},
         {"Methodology": "methodology.md"},
         {"Data": "data.md"},
+        {"Data dictionary": "data-dictionary.md"},
         *user_nav,
     ]
     return AudienceBuild(audience, files, nav, page_paths)
@@ -251,11 +272,17 @@ def write_staging(
         "docs_dir": "docs",
         "site_dir": "site",
         "nav": build.nav,
-        "extra_css": [*_as_list(user_data.get("extra_css")), *charts.RUNTIME_CSS, SITE_CSS],
+        "extra_css": [
+            *_as_list(user_data.get("extra_css")),
+            *charts.RUNTIME_CSS,
+            SITE_CSS,
+            COMPARE_CSS,
+        ],
         "extra_javascript": [
             *_as_list(user_data.get("extra_javascript")),
             *charts.RUNTIME_JAVASCRIPT,
             TABLES_JS,
+            COMPARE_JS,
         ],
         "validation": {"nav": {"omitted_files": "info"}},
         # No web fonts from a CDN: internal sites run on networks without the internet.
@@ -541,9 +568,10 @@ def recover(out: Path) -> None:
     if not out.is_dir():
         return
     _remove(out / STAGING)
-    for old in out.glob(".old-*"):
-        audience = old.name[len(".old-") :]
-        target = out / audience
+    for audience in AUDIENCES:
+        old, target = out / f".old-{audience}", out / audience
+        if not old.exists():
+            continue
         if not target.exists() and not target.is_symlink():
             old.rename(target)
         else:
@@ -639,7 +667,16 @@ def build_site(
 
     env = environment(root / "site_templates")
     user_config, user_data = _user_config(root)
-    builds = [gather_audience(project, a, env, progress) for a in dict.fromkeys(audiences)]
+    # What the previous build of each audience published under another framework.
+    previous = {
+        a: read_publications(out / a / "data" / "scores.json", project.framework.sha256)
+        for a in dict.fromkeys(audiences)
+    }
+    site_url = str(user_data.get("site_url") or "")
+    builds = [
+        gather_audience(project, a, env, progress, previous[a], site_url)
+        for a in dict.fromkeys(audiences)
+    ]
     clock = timed("render", clock)
 
     staging_root = out / STAGING

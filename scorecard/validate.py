@@ -923,7 +923,7 @@ def validate_project(root: Path) -> tuple[Project | None, list[Finding]]:
                     1,
                     "SC034",
                     "",
-                    f"a second file for institution `{path.stem}`",
+                    f"a second file for institution `{printable(path.stem)}`",
                     f"already in {display(first, root)}; keep one",
                 )
             )

@@ -243,9 +243,9 @@ def test_public_diff_follows_institutions_not_their_peer_letters(
     code, out, err = diff(runner, tmp_path, *args)
     assert code == 0, err
     document = json.loads(out)
-    # alder-park now comes first among the anonymous, so north-valley became Peer B
-    assert document["institutions"] == {"added": ["Peer A"], "removed": [], "changed": []}
-    assert [(r["institution"], r["status"]) for r in document["rows"]] == [("peer-a", "added")]
+    # letters go by first audited period: north-valley keeps Peer A, alder-park joins as Peer B
+    assert document["institutions"] == {"added": ["Peer B"], "removed": [], "changed": []}
+    assert [(r["institution"], r["status"]) for r in document["rows"]] == [("peer-b", "added")]
     assert "North Valley" not in out and "alder" not in out
 
 

@@ -1,0 +1,146 @@
+"""The compare page in real Chromium, and an anonymous institution nowhere in the public site."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from browser import Session, browser_page, serve  # tests/ is on sys.path (no __init__.py)
+from site_helpers import REPO, copy_example, site_texts
+
+from scorecard.site import build_site
+
+READY = "[data-scorecard-compare][data-state='ready']"
+CHOSEN = ["tansyford", "everlythorpe", "peer-a", "nettlevale"]
+NAMES = [
+    "Tansyford Community Hospital",
+    "Everlythorpe Academic Medical Center",
+    "Peer A",
+    "Nettlevale General Hospital",
+]
+
+
+@pytest.fixture(scope="module")
+def public_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The example's public site, built with ``site_url`` at the address it is served on (so
+    that Material's instant navigation takes over its links); yields (URL, folder)."""
+    root = tmp_path_factory.mktemp("compare-example")
+    with serve(root / "out" / "public") as base:
+        copy_example(root, site_url=base)
+        build_site(root, root / "out", ("public",))
+        yield base, root / "out" / "public"
+
+
+def _header(session: Session) -> list[str]:
+    cells = session.page.locator("[data-scorecard-compare-table] thead th")
+    return [" ".join(t.split()) for t in cells.all_inner_texts()[1:]]
+
+
+def _check(session: Session, name: str) -> None:
+    session.page.get_by_role("checkbox", name=name, exact=True).check()
+
+
+def test_four_institutions_chosen_in_the_page_come_back_from_its_address(
+    public_site: tuple[str, Path],
+) -> None:
+    base, _ = public_site
+    with browser_page(width=1280) as session:
+        page = session.page
+        page.goto(base)
+        page.evaluate("window.__stillHere = true")
+        page.locator(".md-nav--primary a.md-nav__link", has_text="Compare").first.click()
+        page.wait_for_url(re.compile(r"/compare/$"))
+        page.wait_for_selector(READY, timeout=15_000)
+        assert page.evaluate("window.__stillHere === true"), "navigation was not instant"
+
+        page.get_by_label("Search by name", exact=True).fill("tansy")
+        assert page.locator(".scorecard-compare-choices input[type=checkbox]").count() == 1
+        _check(session, NAMES[0])
+        page.get_by_label("Search by name", exact=True).fill("")
+        page.get_by_label("Peer group", exact=True).select_option("academic")
+        _check(session, NAMES[1])
+        _check(session, NAMES[2])
+        page.get_by_label("Peer group", exact=True).select_option("")
+        page.get_by_label("Region", exact=True).select_option("US-ME")
+        assert NAMES[1] not in page.locator(".scorecard-compare-choices").inner_text()
+        _check(session, NAMES[3])
+
+        page.wait_for_url(re.compile(r"/compare/\?ids=" + ",".join(CHOSEN) + "$"))
+        assert _header(session) == NAMES
+        page.wait_for_selector("#scorecard-compare-chart[data-rendered='yes'] svg")
+        alt = page.locator("#scorecard-compare-chart").get_attribute("aria-label") or ""
+        assert alt.startswith("Overall score over time for " + ", ".join(NAMES[:3]))
+
+        page.reload()
+        page.wait_for_selector(READY, timeout=15_000)
+        assert _header(session) == NAMES
+        boxes = page.locator(".scorecard-compare-choices input[type=checkbox]:checked")
+        assert sorted(boxes.evaluate_all("(els) => els.map((e) => e.value)")) == sorted(CHOSEN)
+        page.wait_for_selector("#scorecard-compare-chart[data-rendered='yes'] svg")
+
+        # one removed with its button: the address follows
+        page.get_by_role("button", name="Remove Peer A").click()
+        page.wait_for_url(re.compile(r"\?ids=tansyford,everlythorpe,nettlevale$"))
+        assert _header(session) == [NAMES[0], NAMES[1], NAMES[3]]
+        assert session.problems() == []
+
+
+def test_the_compare_page_works_opened_from_files(public_site: tuple[str, Path]) -> None:
+    _, folder = public_site
+    with browser_page(width=1280) as session:
+        url = (folder / "compare" / "index.html").as_uri() + "?ids=quillcrest,peer-a"
+        session.page.goto(url)
+        session.page.wait_for_selector(READY, timeout=15_000)
+        assert _header(session) == ["Quillcrest University Medical Center", "Peer A"]
+        assert session.page_errors == []
+
+
+# --- consent: an anonymous institution cannot be told ---------------------------------------------
+
+
+def _content(path: Path) -> dict[str, object]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def _texts(inst_id: str) -> set[str]:
+    """What the content says of one institution: its facts and its audits' free texts."""
+    facts = _content(REPO / "content" / "institutions" / f"{inst_id}.yml")
+    texts = {inst_id, str(facts["name"]), str(facts["region"]), str(facts.get("website", ""))}
+    for path in (REPO / "content" / "audits" / inst_id).glob("*.yml"):
+        audit = _content(path)
+        texts.add(str(audit.get("auditor", "")))
+        texts |= {str(a["title"]) for a in audit.get("actions", [])}  # type: ignore[attr-defined]
+        units = audit.get("units") or {}
+        texts |= {str(u["name"]) for u in units.values()}  # type: ignore[attr-defined]
+        texts |= {str(s.get("instrument", "")) for s in audit.get("sources", [])}  # type: ignore[attr-defined]
+        metrics = audit.get("metrics") or {}
+        texts |= {str(m.get("reason", "")) for m in metrics.values()}  # type: ignore[attr-defined]
+    return {t for t in texts if len(t.strip()) >= 4}
+
+
+def test_an_anonymous_institution_is_nowhere_in_the_public_site(
+    public_site: tuple[str, Path],
+) -> None:
+    folder = REPO / "content" / "institutions"
+    published = {p.stem: _content(p).get("publish", "named") for p in folder.glob("*.yml")}
+    anonymous = [i for i, how in published.items() if how == "anonymous"]
+    assert anonymous == ["morrowbrook"]
+    named = set().union(*(_texts(i) for i, how in published.items() if how == "named"))
+    secrets = _texts("morrowbrook") - named  # what only it says: its name, region, plans...
+    assert {"morrowbrook", "Morrowbrook Academic Medical Center", "US-VA"} <= secrets
+
+    _, site = public_site
+    files = dict(site_texts(site))
+    kinds = {"badges/peer-a.svg", "data/institutions/peer-a.json", "data/compare.json",
+             "assets/scorecard-compare-data.js", "search/search_index.json",
+             "institutions/peer-a/index.html", "peer-groups/academic/index.html"}  # fmt: skip
+    assert kinds <= set(files)
+    leaks = [(p, s) for p, text in files.items() for s in secrets if s.lower() in text.lower()]
+    assert leaks == []
+    peer = (site / "data" / "institutions" / "peer-a.json").read_text(encoding="utf-8")
+    assert '"region"' not in peer and '"kind"' not in peer
