@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from scorecard.context import as_dict
 from scorecard.pages import Page
-from scorecard.text import inert
+from scorecard.text import inert, plain
 
 
 def _finalize(value: Any) -> Any:
@@ -71,7 +71,7 @@ def _yaml_string(value: Any) -> Markup:
     HTML-escaped too: MkDocs themes put a page's title into the page (``<title>``, the
     header, the search index) without escaping it.
     """
-    text = html.escape(" ".join(str(value).split()))
+    text = html.escape(plain(value))
     quoted = json.dumps(text, ensure_ascii=False)
     # A character YAML may not carry (DEL, C1 controls, U+FFFE) would void the front matter.
     quoted = _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)

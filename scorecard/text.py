@@ -9,6 +9,14 @@ import re
 _SPECIAL = re.compile(r"[&<>\"'`*_\[\]{}|#+!~^\\:=]")
 # At the start of a block, a dash or a number with a dot or bracket starts a list.
 _LIST_START = re.compile(r"-|[0-9]+[.)]")
+# Control characters: invisible, and STX/ETX mark Python-Markdown's placeholders (it deletes
+# them, so "\x02- x" would start a list). Those that are whitespace go with the line breaks.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+
+
+def plain(text: str) -> str:
+    """Text on one line: white space collapsed, invisible control characters dropped."""
+    return " ".join(_CONTROL.sub("", str(text)).split())
 
 
 def inert(text: str) -> str:
@@ -18,7 +26,7 @@ def inert(text: str) -> str:
     brackets only where they would start a list); line breaks become spaces, so text can
     never start a new Markdown block.
     """
-    flat = " ".join(str(text).split())
+    flat = plain(text)
     escaped = _SPECIAL.sub(lambda m: f"&#{ord(m.group())};", flat)
     if _LIST_START.match(escaped):
         escaped = f"&#{ord(escaped[0])};{escaped[1:]}"
