@@ -173,6 +173,8 @@ def view_audit(audit: Audit, audience: Audience, framework: Framework) -> AuditV
     default = data.visibility
     internal = audience == "internal"
     actions = [a for a in data.actions if may_see(audience, a.visibility or default)]
+    if not internal:  # owners and notes are for the internal site only
+        actions = [a.model_copy(update={"owner": None, "note": None}) for a in actions]
     units = [
         UnitView(
             unit_id,
@@ -196,6 +198,24 @@ def view_audit(audit: Audit, audience: Audience, framework: Framework) -> AuditV
         metric_notes=metric_notes,
         auditor=data.auditor,
     )
+
+
+@dataclass(frozen=True)
+class InstitutionFacts:
+    """What a reader may learn of an institution itself: nothing identifying when anonymous."""
+
+    kind: str | None
+    region: str
+    beds: int | None
+    physicians: int | None
+    website: str | None
+
+
+def shown_facts(institution: Institution, identity: Identity) -> InstitutionFacts:
+    if identity.anonymous:
+        return InstitutionFacts(None, "", None, None, None)
+    d = institution.data
+    return InstitutionFacts(d.kind, d.region, d.beds, d.physicians, d.website)
 
 
 def anonymised(view: AuditView) -> AuditView:

@@ -466,45 +466,36 @@ def _preview_build(project_dir: Path, audience: str) -> bool:
 # --- check and diff: CI --------------------------------------------------------------------
 
 
-class _Limit(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
-    name = "N|ID=N"
+class _GateValue(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
+    """A gate option's value, parsed by ``scorecard.gate`` (``parse_limit`` or ``parse_age``)."""
+
+    def __init__(self, name: str, parser: str, parsed: type) -> None:
+        self.name = name
+        self.parser = parser
+        self.parsed = parsed
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from scorecard.gate import GateUsageError, parse_limit
+        from scorecard import gate
 
-        if isinstance(value, tuple):
+        if isinstance(value, self.parsed):
             return value
         try:
-            return parse_limit(str(value))
-        except GateUsageError as err:
-            self.fail(str(err), param, ctx)
-
-
-class _Age(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
-    name = "AGE"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from scorecard.gate import GateUsageError, parse_age
-
-        if isinstance(value, int):
-            return value
-        try:
-            return parse_age(str(value))
-        except GateUsageError as err:
+            return getattr(gate, self.parser)(str(value))
+        except gate.GateUsageError as err:
             self.fail(str(err), param, ctx)
 
 
 @cli.command()
 @click.option(
     "--fail-under",
-    type=_Limit(),
+    type=_GateValue("N|ID=N", "parse_limit", tuple),
     multiple=True,
     help="Fail when a score is below N: N for the overall score (or each --pillar), ID=N for "
     "pillar ID, all=N for the overall score and every pillar. Repeatable.",
 )
 @click.option(
     "--max-drop",
-    type=_Limit(),
+    type=_GateValue("N|ID=N", "parse_limit", tuple),
     multiple=True,
     help="Fail when a score fell by more than N points since the institution's previous scored "
     "period; N, ID=N or all=N as for --fail-under. Repeatable.",
@@ -519,7 +510,7 @@ class _Age(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
 )
 @click.option(
     "--max-age",
-    type=_Age(),
+    type=_GateValue("AGE", "parse_age", int),
     default=None,
     help="Fail when an institution's latest audit is older than AGE (400d, 58w or 1y), counted "
     "from its `audited:` date.",

@@ -25,6 +25,7 @@ from typing import Any
 from markupsafe import Markup
 
 from scorecard import charts
+from scorecard.audience import InstitutionFacts, shown_facts
 from scorecard.badges import grade_badge
 from scorecard.compare import Ranked, overall_uncertainty, tiers
 from scorecard.context import (
@@ -171,8 +172,12 @@ class Comparisons:
     def _anonymous(self, inst_id: str) -> bool:
         return self.g.scores.identities[self.g.real[inst_id].id].anonymous
 
+    def _facts(self, inst_id: str) -> InstitutionFacts:
+        real = self.g.real[inst_id]
+        return shown_facts(real, self.g.scores.identities[real.id])
+
     def _region(self, inst_id: str) -> str:
-        return "" if self._anonymous(inst_id) else self.g.real[inst_id].data.region
+        return self._facts(inst_id).region
 
     def compare(self) -> Page:
         g = self.g
@@ -342,19 +347,19 @@ class Comparisons:
 
     def institution_document(self, inst_id: str) -> dict[str, Any]:
         g, fw = self.g, self.fw
-        data = g.real[inst_id].data
+        shown = self._facts(inst_id)
         facts: dict[str, Any] = {
             "id": inst_id,
             "name": g.names[inst_id],
             "anonymous": self._anonymous(inst_id),
-            "peer_group": data.peer_group,
+            "peer_group": g.real[inst_id].data.peer_group,
         }
-        if not self._anonymous(inst_id):
-            facts["kind"] = data.kind
-            facts["region"] = data.region
-            for key in ("beds", "physicians", "website"):
-                if getattr(data, key) is not None:
-                    facts[key] = getattr(data, key)
+        if shown.kind is not None:
+            facts["kind"] = shown.kind
+            facts["region"] = shown.region
+        for key in ("beds", "physicians", "website"):
+            if getattr(shown, key) is not None:
+                facts[key] = getattr(shown, key)
         badges = {"overall": g.badge_paths[(inst_id, None)]}
         for pid in g.latest[inst_id].pillars:
             if (inst_id, pid) in g.badge_paths:

@@ -100,6 +100,12 @@ class _Abort(Exception):
         self.finding = finding
 
 
+def _abort(doc: Document, event: Any, code: str, path: str, message: str, hint: str) -> _Abort:
+    """Stop reading a file: a finding at the position of ``event``."""
+    line, col = _pos(event)
+    return _Abort(Finding(doc.file, line, col, code, path, message, hint))
+
+
 class _Frame:
     __slots__ = ("value", "path", "is_map", "key", "seen")
 
@@ -233,34 +239,26 @@ def _build(loader: yaml.CSafeLoader, doc: Document) -> Any:
         event = loader.get_event()
         events += 1
         if events > 2 * MAX_VALUES:  # a start and an end event per mapping and list
-            line, col = _pos(event)
-            raise _Abort(
-                Finding(
-                    doc.file,
-                    line,
-                    col,
-                    "SC004",
-                    "",
-                    f"the file holds more than {MAX_VALUES:,} keys and values",
-                    "split it; an audit has a few thousand at most",
-                )
+            raise _abort(
+                doc,
+                event,
+                "SC004",
+                "",
+                f"the file holds more than {MAX_VALUES:,} keys and values",
+                "split it; an audit has a few thousand at most",
             )
         if isinstance(event, yaml.StreamEndEvent):
             return root
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
-                line, col = _pos(event)
-                raise _Abort(
-                    Finding(
-                        doc.file,
-                        line,
-                        col,
-                        "SC001",
-                        "",
-                        "more than one YAML document in the file",
-                        "remove the `---` line",
-                    )
+                raise _abort(
+                    doc,
+                    event,
+                    "SC001",
+                    "",
+                    "more than one YAML document in the file",
+                    "remove the `---` line",
                 )
             continue
         if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
@@ -332,17 +330,13 @@ def _build(loader: yaml.CSafeLoader, doc: Document) -> Any:
 
         if container is not None:
             if len(stack) >= MAX_DEPTH:
-                line, col = _pos(event)
-                raise _Abort(
-                    Finding(
-                        doc.file,
-                        line,
-                        col,
-                        "SC040",
-                        dotted(path),
-                        f"values are nested more than {MAX_DEPTH} levels deep",
-                        "scorecard files are at most a few levels deep",
-                    )
+                raise _abort(
+                    doc,
+                    event,
+                    "SC040",
+                    dotted(path),
+                    f"values are nested more than {MAX_DEPTH} levels deep",
+                    "scorecard files are at most a few levels deep",
                 )
             stack.append(container)
 
@@ -352,17 +346,13 @@ _DUPLICATE = "\x00duplicate"
 
 def _take_key(event: Any, frame: _Frame, doc: Document) -> str:
     if not isinstance(event, yaml.ScalarEvent):
-        line, col = _pos(event)
-        raise _Abort(
-            Finding(
-                doc.file,
-                line,
-                col,
-                "SC001",
-                dotted(frame.path),
-                "a key must be plain text, not a list or mapping",
-                "write `key: value`",
-            )
+        raise _abort(
+            doc,
+            event,
+            "SC001",
+            dotted(frame.path),
+            "a key must be plain text, not a list or mapping",
+            "write `key: value`",
         )
     key = str(event.value)
     line, col = _pos(event)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scorecard import charts
-from scorecard.audience import AuditView, ScoreSet, anonymised, view_audit
+from scorecard.audience import AuditView, ScoreSet, anonymised, shown_facts, view_audit
 from scorecard.badges import BadgeView, badge_paths, grade_badge, inline, site_address
 from scorecard.compare import Move, group_slugs, movers
 from scorecard.context import (
@@ -116,6 +116,10 @@ class Gatherer:
         self.site: Site = site_of(scores)
         self.latest = _latest(scores.results)
         self.history = _by_institution(scores.results)
+        #: (peer group, period) -> its results, so that a page does not scan every result
+        self.peers: dict[tuple[str, str], list[Result]] = {}
+        for result in scores.results:
+            self.peers.setdefault((result.peer_group, result.period), []).append(result)
         # shown id -> real institution
         self.real: dict[str, Institution] = {
             ident.id: project.institutions[real_id] for real_id, ident in scores.identities.items()
@@ -221,9 +225,7 @@ class Gatherer:
         if anonymous:
             view = anonymised(view)
         sections = [self._section(pid, r, view) for pid in fw.pillars if pid in r.pillars]
-        peers = [
-            x for x in self.scores.results if x.peer_group == r.peer_group and x.period == r.period
-        ]
+        peers = self.peers[(r.peer_group, r.period)]
         peer_scores = [x.overall.score for x in peers if x.overall.score is not None]
         history = self.history[inst_id]
         trend_rows: list[tuple[str, str, float | None]] = []
@@ -260,14 +262,16 @@ class Gatherer:
                 ),
                 "chart-peers",
             )
+        shown = shown_facts(inst, self.scores.identities[inst.id])
         facts: list[tuple[str, str]] = [("Peer group", r.peer_group)]
-        if not anonymous:
-            d = inst.data
-            facts = [("Kind", KIND_NAMES.get(d.kind, d.kind)), ("Region", d.region), *facts]
-            if d.beds is not None:
-                facts.append(("Beds", f"{d.beds:,}"))
-            if d.physicians is not None:
-                facts.append(("Physicians", f"{d.physicians:,}"))
+        if shown.kind is not None:
+            facts = [("Kind", KIND_NAMES.get(shown.kind, shown.kind)), *facts]
+        if shown.region:
+            facts.insert(len(facts) - 1, ("Region", shown.region))
+        if shown.beds is not None:
+            facts.append(("Beds", f"{shown.beds:,}"))
+        if shown.physicians is not None:
+            facts.append(("Physicians", f"{shown.physicians:,}"))
         fw_pillars = fw.pillars
         summary = plain_summary(
             self.names[inst_id],
@@ -288,7 +292,7 @@ class Gatherer:
             name=self.names[inst_id],
             anonymous=anonymous,
             facts=facts,
-            website="" if anonymous else (inst.data.website or ""),
+            website=shown.website or "",
             period=r.period,
             audited=audit.data.audited.isoformat(),
             auditor="" if anonymous else view.auditor,
@@ -307,7 +311,7 @@ class Gatherer:
                     pillar=fw_pillars[a.pillar].name if a.pillar in fw_pillars else a.pillar,
                     status=a.status.replace("-", " "),
                     due=a.due.isoformat() if a.due else "",
-                    owner=(a.owner or "") if self.site.internal else "",
+                    owner=a.owner or "",
                 )
                 for a in view.actions
             ],
