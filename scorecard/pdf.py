@@ -31,7 +31,7 @@ from scorecard.findings import has_errors, summary
 from scorecard.model import Audience, Project
 from scorecard.pages import Gatherer, Page
 from scorecard.render import environment, render_page
-from scorecard.site import _SITE_STYLE, BuildError, build_lock, canaries, recover, swap_in
+from scorecard.site import SITE_STYLE, BuildError, build_lock, canaries, recover, swap_in
 from scorecard.validate import validate_project
 
 __all__ = ["PdfError", "PdfReport", "build_pdfs", "packet_html", "page_html", "static_svg"]
@@ -161,7 +161,7 @@ def packet_html(title: str, cover: list[str], page_markdown: str, appendix: str)
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>\n'
-        f"<style>{style}\n{_SITE_STYLE}\n{_PRINT_STYLE}</style></head>\n"
+        f"<style>{style}\n{SITE_STYLE}\n{_PRINT_STYLE}</style></head>\n"
         '<body><main class="md-typeset">\n'
         f'<header class="scorecard-cover">{lines}</header>\n'
         f"{page_html(page_markdown)}\n"

@@ -177,7 +177,7 @@ def gather_audience(
         files[f"data/schemas/{name}"] = (json.dumps(schema, indent=2) + "\n").encode("utf-8")
     files.update(charts.runtime_files())
     files[TABLES_JS] = _TABLES_SCRIPT.encode("utf-8")
-    files[SITE_CSS] = _SITE_STYLE.encode("utf-8")
+    files[SITE_CSS] = SITE_STYLE.encode("utf-8")
     if audience == "internal":
         files["robots.txt"] = ROBOTS_INTERNAL.encode()
 
@@ -762,7 +762,7 @@ _TABLES_SCRIPT = r"""// Sortable tables: select a column heading to sort by it; 
 })();
 """
 
-_SITE_STYLE = """/* Grades: a letter in a badge, so a grade is never told by colour alone. */
+SITE_STYLE = """/* Grades: a letter in a badge, so a grade is never told by colour alone. */
 .scorecard-grade {
   display: inline-block;
   min-width: 1.6em;

@@ -569,13 +569,13 @@ def _link(doc: Document, path: KeyPath, value: Any) -> list[Finding]:
 
 
 @dataclass
-class _AuditContext:
+class AuditContext:
     framework: Framework
     institutions: Iterable[str]
 
 
 def check_audit(
-    doc: Document, folder: str, stem: str, context: _AuditContext
+    doc: Document, folder: str, stem: str, context: AuditContext
 ) -> tuple[Audit | None, list[Finding]]:
     findings = list(doc.findings)
     period = parse_period(stem)
@@ -934,7 +934,7 @@ def validate_project(root: Path) -> tuple[Project | None, list[Finding]]:
         if institution is not None:
             institutions[institution.id] = institution
 
-    context = _AuditContext(framework, known)
+    context = AuditContext(framework, known)
     audits: list[Audit] = []
     for doc, path in zip(load_documents(files.audits, root), files.audits, strict=True):
         audit, found = check_audit(doc, path.parent.name, path.stem, context)

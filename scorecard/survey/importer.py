@@ -22,7 +22,7 @@ from scorecard.survey.audit import AuditEditError, new_audit, plan, update_audit
 from scorecard.survey.instrument import SurveyUsageError, load_instrument
 from scorecard.survey.tabulate import Group, derivable, respondents, tabulate
 from scorecard.validate import (
-    _AuditContext,
+    AuditContext,
     builtin_framework_document,
     check_audit,
     check_framework,
@@ -156,7 +156,7 @@ def _run(
     if metrics:
         instrument = instrument.only(list(metrics))
 
-    context = _AuditContext(framework, known)
+    context = AuditContext(framework, known)
     units: dict[str, str] = {}
     public_units: set[str] = set()
     visibility: dict[str, str] = {}
