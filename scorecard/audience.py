@@ -15,14 +15,17 @@ from scorecard.model import (
     Action,
     Audience,
     Audit,
+    AuditFile,
     Framework,
     Institution,
     MetricEntry,
     Project,
+    Publish,
     Source,
     Visibility,
 )
 from scorecard.score import (
+    AuditScores,
     Observation,
     Result,
     score_audit,
@@ -76,11 +79,32 @@ def observe(
 
 
 def observations(audit: Audit, audience: Audience, framework: Framework) -> dict[str, Observation]:
-    default = audit.data.visibility
+    return file_observations(audit.data, audience, framework)
+
+
+def file_observations(
+    data: AuditFile, audience: Audience, framework: Framework
+) -> dict[str, Observation]:
+    default = data.visibility
     return {
         metric_id: observe(entry, default, audience, framework)
-        for metric_id, entry in audit.data.metrics.items()
+        for metric_id, entry in data.metrics.items()
     }
+
+
+def scored_key(audience: Audience, anonymous: bool) -> str:
+    """Which of an audit's precomputed scores an audience reads (``Audit.scored``)."""
+    return f"{audience}-anonymous" if anonymous else audience
+
+
+def audit_scores(
+    data: AuditFile, audience: Audience, anonymous: bool, framework: Framework
+) -> AuditScores:
+    """One audit's metric, pillar and overall scores as ``audience`` sees them."""
+    seen = file_observations(data, audience, framework)
+    if anonymous:
+        seen = _without_free_text(seen)
+    return score_audit(framework, seen)
 
 
 def included(institution: Institution, audience: Audience) -> bool:
@@ -121,10 +145,11 @@ def score_project(project: Project, audience: Audience) -> ScoreSet:
     for audit in project.audits:
         if audit.institution not in shown:
             continue
-        seen = observations(audit, audience, framework)
-        if shown[audit.institution].anonymous:
-            seen = _without_free_text(seen)
-        metrics, pillars, overall = score_audit(framework, seen)
+        anonymous = shown[audit.institution].anonymous
+        scores = audit.scored.get(scored_key(audience, anonymous))
+        if scores is None:
+            scores = audit_scores(audit.data, audience, anonymous, framework)
+        metrics, pillars, overall = scores
         period = audit.period
         results.append(
             Result(
@@ -236,32 +261,42 @@ def internal_texts(project: Project) -> set[str]:
         if inst.data.publish != "named":
             texts.update({inst.name, inst.data.website or "", inst.data.region})
     for audit in project.audits:
-        data = audit.data
-        default = data.visibility
-        if project.institutions[audit.institution].data.publish != "named":
-            # what could tell an unnamed institution: its auditor, sources, reasons, plans, units
-            texts.add(data.auditor)
-            texts.update(s.instrument or "" for s in data.sources)
-            texts.update(e.reason or "" for e in data.metrics.values())
-            texts.update(a.title for a in data.actions)
-            texts.update(u.name for u in data.units.values())
-        texts.add(data.notes or "")
-        for entry in data.metrics.values():
-            texts.add(entry.note or "")
-            if not may_see("public", entry.visibility or default):
-                texts.add(entry.reason or "")
-        for source in data.sources:
-            texts.add(source.note or "")
-        for action in data.actions:
-            texts.update({action.owner or "", action.note or ""})
-            if not may_see("public", action.visibility or default):
-                texts.add(action.title)
-        for unit in data.units.values():
-            texts.add(unit.note or "")
-            texts.update(entry.note or "" for entry in unit.metrics.values())
-            if unit.visibility != "public":
-                texts.add(unit.name)
+        if audit.texts is not None:
+            texts |= audit.texts[0]
+        else:
+            publish = project.institutions[audit.institution].data.publish
+            texts |= audit_internal_texts(audit.data, publish)
     return {t for t in texts if t.strip()}
+
+
+def audit_internal_texts(data: AuditFile, publish: Publish) -> frozenset[str]:
+    """The texts of one audit that a public reader must never see."""
+    texts: set[str] = set()
+    default = data.visibility
+    if publish != "named":
+        # what could tell an unnamed institution: its auditor, sources, reasons, plans, units
+        texts.add(data.auditor)
+        texts.update(s.instrument or "" for s in data.sources)
+        texts.update(e.reason or "" for e in data.metrics.values())
+        texts.update(a.title for a in data.actions)
+        texts.update(u.name for u in data.units.values())
+    texts.add(data.notes or "")
+    for entry in data.metrics.values():
+        texts.add(entry.note or "")
+        if not may_see("public", entry.visibility or default):
+            texts.add(entry.reason or "")
+    for source in data.sources:
+        texts.add(source.note or "")
+    for action in data.actions:
+        texts.update({action.owner or "", action.note or ""})
+        if not may_see("public", action.visibility or default):
+            texts.add(action.title)
+    for unit in data.units.values():
+        texts.add(unit.note or "")
+        texts.update(entry.note or "" for entry in unit.metrics.values())
+        if unit.visibility != "public":
+            texts.add(unit.name)
+    return frozenset(t for t in texts if t.strip())
 
 
 def public_texts(project: Project) -> set[str]:
@@ -271,19 +306,28 @@ def public_texts(project: Project) -> set[str]:
         if inst.data.publish == "named":
             texts.update({inst.name, inst.data.website or "", inst.data.region})
     for audit in project.audits:
-        data = audit.data
-        if project.institutions[audit.institution].data.publish != "named":
-            continue
-        texts.add(data.auditor)
-        for source in data.sources:
-            texts.add(source.instrument or "")
-        for entry in data.metrics.values():
-            if may_see("public", entry.visibility or data.visibility):
-                texts.add(entry.reason or "")
-        for action in data.actions:
-            if may_see("public", action.visibility or data.visibility):
-                texts.add(action.title)
-        for unit in data.units.values():
-            if unit.visibility == "public":
-                texts.add(unit.name)
+        if audit.texts is not None:
+            texts |= audit.texts[1]
+        else:
+            publish = project.institutions[audit.institution].data.publish
+            texts |= audit_public_texts(audit.data, publish)
     return {t for t in texts if t.strip()}
+
+
+def audit_public_texts(data: AuditFile, publish: Publish) -> frozenset[str]:
+    """The texts of one audit that a public reader may see."""
+    if publish != "named":
+        return frozenset()
+    texts: set[str] = {data.auditor}
+    for source in data.sources:
+        texts.add(source.instrument or "")
+    for entry in data.metrics.values():
+        if may_see("public", entry.visibility or data.visibility):
+            texts.add(entry.reason or "")
+    for action in data.actions:
+        if may_see("public", action.visibility or data.visibility):
+            texts.add(action.title)
+    for unit in data.units.values():
+        if unit.visibility == "public":
+            texts.add(unit.name)
+    return frozenset(t for t in texts if t.strip())

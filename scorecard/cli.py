@@ -92,9 +92,16 @@ def step_summary(markdown: str) -> None:
         click.echo(f"could not write the job summary: {err}", err=True)
 
 
-def load_checked(root: Path, *, strict: bool = False, quiet: bool = False) -> Project:
-    """The project, or exit 1 after showing what is wrong with it."""
-    project, findings = validate_project(root)
+def load_checked(
+    root: Path,
+    *,
+    strict: bool = False,
+    quiet: bool = False,
+    audiences: tuple[Audience, ...] = (),
+) -> Project:
+    """The project, or exit 1 after showing what is wrong with it; ``audiences``: score for
+    these as the files are read."""
+    project, findings = validate_project(root, audiences)
     if findings and not quiet:
         click.echo(format_findings(findings, "text", strict=strict), nl=False, err=True)
     if project is None or has_errors(findings, strict=strict):
@@ -162,7 +169,7 @@ def score(style: str, audience: Audience, latest: bool, project_dir: Path) -> No
 
     Example: scorecard score --format json --audience public > scores.json
     """
-    project = load_checked(project_dir)
+    project = load_checked(project_dir, audiences=(audience,))
     scores = score_project(project, audience)
     if latest:
         last = {r.institution: r.period for r in scores.results}
@@ -553,7 +560,7 @@ def check(
     from scorecard.gate import GateUsageError, gate_markdown, rules_from, run_gate, today
     from scorecard.github import annotation, validation_markdown, workspace_path
 
-    project, findings = validate_project(project_dir)
+    project, findings = validate_project(project_dir, (audience,))
     if findings:
         click.echo(format_findings(findings, "text", strict=strict), nl=False, err=True)
     content = validation_markdown(findings, strict=strict, title="scorecard check")
@@ -617,9 +624,9 @@ def diff_command(base: str, head: str, style: str, audience: Audience, project_d
 
     try:
         with content_tree(project_dir, base) as root:
-            base_project, base_findings = validate_project(root)
+            base_project, base_findings = validate_project(root, (audience,))
         with content_tree(project_dir, head) as root:
-            head_project, head_findings = validate_project(root)
+            head_project, head_findings = validate_project(root, (audience,))
     except DiffError as err:
         raise click.UsageError(str(err)) from err
     if head_project is None or has_errors(head_findings):

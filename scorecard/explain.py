@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import json
 import math
+import mmap
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,6 +96,8 @@ def read_publications(path: Path, current_sha256: str) -> Publications:
     """What the previous build at ``path`` (its ``data/scores.json``) published under another
     framework than ``current_sha256``; an unreadable or foreign file counts as no build."""
     try:
+        if _nothing_published_before(path, current_sha256):
+            return {}
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
@@ -117,6 +121,21 @@ def read_publications(path: Path, current_sha256: str) -> Publications:
         if first is not None and first.framework_sha256 != current_sha256:
             out[(inst, period)] = first
     return out
+
+
+def _nothing_published_before(path: Path, current_sha256: str) -> bool:
+    """Whether a previous build's scores, all under the current framework and carrying no
+    earlier publication, can be passed over unread: a national site's scores.json is large."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+        match = re.search(rb'"framework": \{\s*"version": "[^"]*",\s*"sha256": "([0-9a-f]+)"', head)
+        if match is None or match.group(1).decode() != current_sha256:
+            return False
+        try:
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as whole:
+                return whole.find(b'"published"') == -1
+        except ValueError:  # an empty file
+            return False
 
 
 def published_dict(p: Published) -> dict[str, Any]:

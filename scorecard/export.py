@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from scorecard.audience import ScoreSet
@@ -86,8 +87,24 @@ def scores_document(scores: ScoreSet, publications: Publications | None = None) 
 
 
 def scores_json(scores: ScoreSet, publications: Publications | None = None) -> str:
-    document = scores_document(scores, publications)
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return "".join(scores_json_parts(scores, publications))
+
+
+def scores_json_parts(scores: ScoreSet, publications: Publications | None = None) -> Iterator[str]:
+    """``scores_json`` piece by piece, one result at a time, so that the scores of a national
+    project (a hundred thousand results) never sit in memory as one text."""
+    head = scores_document(ScoreSet(scores.audience, scores.framework, [], scores.identities))
+    text = json.dumps(head, indent=2, ensure_ascii=False)
+    if not scores.results:
+        yield text + "\n"
+        return
+    assert text.endswith('"results": []\n}')
+    yield text[: -len("]\n}")] + "\n"
+    last = len(scores.results) - 1
+    for i, r in enumerate(scores.results):
+        item = json.dumps(result_with_publication(r, publications), indent=2, ensure_ascii=False)
+        yield "    " + item.replace("\n", "\n    ") + (",\n" if i < last else "\n")
+    yield "  ]\n}\n"
 
 
 def csv_header(scores: ScoreSet) -> list[str]:

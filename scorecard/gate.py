@@ -272,10 +272,10 @@ def run_gate(
                 Failure(identity.id, identity.name, period, rule.kind, rule.target, message, file)
             )
         if max_age is not None and audit is not None:
-            age = (when - audit.data.audited).days
+            age = (when - audit.audited).days
             if age > max_age:
                 message = (
-                    f"audited {audit.data.audited.isoformat()}, {age} days before "
+                    f"audited {audit.audited.isoformat()}, {age} days before "
                     f"{when.isoformat()}, more than {max_age}"
                 )
                 report.failures.append(

@@ -8,7 +8,9 @@ No I/O happens here.
 
 from __future__ import annotations
 
+import pickle
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -262,10 +264,34 @@ def parse_period(text: str) -> Period | None:
 
 @dataclass(frozen=True)
 class Audit:
+    """One checked audit file.
+
+    A large project holds a hundred thousand audits, so an audit keeps its file compactly
+    (``stored``: its checked values, pickled and compressed) and rebuilds the model on first
+    use of ``data``; ``scored`` holds its scores per audience when they were computed where
+    the file was read, and ``texts`` its (internal, public) texts for the public build's scan.
+    """
+
     institution: str
     period: Period
     file: str
-    data: AuditFile
+    audited: date
+    stored: bytes = field(default=b"", repr=False, compare=False)
+    scored: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    texts: tuple[frozenset[str], frozenset[str]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    @classmethod
+    def of(cls, institution: str, period: Period, file: str, data: AuditFile) -> Audit:
+        """An audit whose model is at hand."""
+        audit = cls(institution, period, file, data.audited)
+        audit.__dict__["data"] = data
+        return audit
+
+    @cached_property
+    def data(self) -> AuditFile:
+        return AuditFile.model_validate(pickle.loads(zlib.decompress(self.stored)))
 
 
 @dataclass

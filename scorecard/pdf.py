@@ -93,13 +93,13 @@ def static_svg(spec: dict[str, Any], width: int = PRINT_WIDTH) -> str:
 def _with_static_charts(body: str) -> str:
     def draw(match: re.Match[str]) -> str:
         ident, spec, role, label = match.group(1, 2, 3, 4)
-        svg = static_svg(json.loads(html.unescape(spec)))
+        svg = static_svg(charts.decode_spec(html.unescape(spec)))
         return (
             f'<div class="scorecard-chart scorecard-chart-static" {ident}{role}{label}>{svg}</div>'
         )
 
     body = _CHART_DIV.sub(draw, body)
-    closed = '<details class="scorecard-chart-data">'
+    closed = '<details class="scorecard-chart-data" data-search-exclude>'
     return body.replace(closed, '<details class="scorecard-chart-data" open>')
 
 
@@ -292,7 +292,7 @@ def build_pdfs(
 ) -> PdfReport:
     """Write ``out/pdf/<institution id>.pdf`` for each institution the audience sees."""
     out = (out or root / "site").resolve()
-    project, findings = validate_project(root)
+    project, findings = validate_project(root, (audience,))
     if project is None or has_errors(findings, strict=False):
         raise PdfError(summary(findings, strict=False) + "; no packet was made")
     try:

@@ -8,6 +8,7 @@ full precision; rounding is for display and export only.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -16,7 +17,7 @@ from scorecard.model import Framework, MetricDef, Status
 Z95 = 1.959963984540054
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observation:
     """What one audience sees of one metric in one audit."""
 
@@ -27,7 +28,7 @@ class Observation:
     reason: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MetricResult:
     status: Status
     value: float | bool | None = None
@@ -37,7 +38,7 @@ class MetricResult:
     reason: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PillarResult:
     score: float | None
     grade: str | None
@@ -45,7 +46,7 @@ class PillarResult:
     status: str = "scored"  # or "insufficient-data"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OverallResult:
     score: float | None
     grade: str | None
@@ -54,7 +55,7 @@ class OverallResult:
     peer_percentile: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Result:
     """The scores of one institution for one period, as one audience sees them."""
 
@@ -162,9 +163,10 @@ def pillar_results_get(pillars: Mapping[str, PillarResult], pillar_id: str) -> P
     return pillars.get(pillar_id, PillarResult(None, None, 0.0, "insufficient-data"))
 
 
-def score_audit(
-    framework: Framework, observations: Mapping[str, Observation]
-) -> tuple[dict[str, MetricResult], dict[str, PillarResult], OverallResult]:
+AuditScores = tuple[dict[str, MetricResult], dict[str, PillarResult], OverallResult]
+
+
+def score_audit(framework: Framework, observations: Mapping[str, Observation]) -> AuditScores:
     """Every metric, pillar and the overall score of one audit, for one audience."""
     metrics: dict[str, MetricResult] = {}
     pillars: dict[str, PillarResult] = {}
@@ -199,11 +201,16 @@ def with_trends(results: Iterable[Result]) -> list[Result]:
 
 def peer_percentile(score: float, peers: list[float], min_peers: int = 5) -> float | None:
     """100 x (B + E/2) / N, N counting the institution itself; none below ``min_peers``."""
-    if len(peers) < min_peers:
+    return _percentile(score, sorted(peers), min_peers)
+
+
+def _percentile(score: float, ordered: list[float], min_peers: int = 5) -> float | None:
+    """``peer_percentile`` of peers already in ascending order: two bisections, not a scan."""
+    if len(ordered) < min_peers:
         return None
-    below = sum(1 for other in peers if other < score)
-    equal = sum(1 for other in peers if other == score)
-    return 100.0 * (below + equal / 2) / len(peers)
+    below = bisect_left(ordered, score)
+    equal = bisect_right(ordered, score, lo=below) - below
+    return 100.0 * (below + equal / 2) / len(ordered)
 
 
 def with_peer_percentiles(results: Iterable[Result]) -> list[Result]:
@@ -212,10 +219,12 @@ def with_peer_percentiles(results: Iterable[Result]) -> list[Result]:
     for r in items:
         if r.overall.score is not None:
             groups.setdefault((r.peer_group, r.period), []).append(r.overall.score)
+    for scores in groups.values():
+        scores.sort()
     out = []
     for r in items:
         pct = None
         if r.overall.score is not None:
-            pct = peer_percentile(r.overall.score, groups[(r.peer_group, r.period)])
+            pct = _percentile(r.overall.score, groups[(r.peer_group, r.period)])
         out.append(replace(r, overall=replace(r.overall, peer_percentile=pct)))
     return out

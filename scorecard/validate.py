@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib import resources
@@ -24,6 +24,7 @@ from scorecard.load import Document, KeyPath, load_bytes, load_file, printable
 from scorecard.model import (
     METRIC_ID,
     SLUG,
+    Audience,
     Audit,
     AuditFile,
     Framework,
@@ -571,7 +572,7 @@ def _link(doc: Document, path: KeyPath, value: Any) -> list[Finding]:
 @dataclass
 class AuditContext:
     framework: Framework
-    institutions: Iterable[str]
+    institutions: Collection[str]  # the known institution ids (a set or a mapping)
 
 
 def check_audit(
@@ -579,7 +580,7 @@ def check_audit(
 ) -> tuple[Audit | None, list[Finding]]:
     findings = list(doc.findings)
     period = parse_period(stem)
-    known = list(context.institutions)
+    known = context.institutions
     if period is None:
         findings.append(
             doc.finding(
@@ -599,7 +600,7 @@ def check_audit(
                 "SC017",
                 (),
                 f"no institution `{folder}` in content/institutions/",
-                did_you_mean(folder, known) or f"add content/institutions/{folder}.yml",
+                did_you_mean(folder, list(known)) or f"add content/institutions/{folder}.yml",
             )
         )
     if doc.data is None and findings:
@@ -611,7 +612,7 @@ def check_audit(
         findings += long_texts(doc, doc.data)
     if file is None or period is None or any(f.severity == "error" for f in findings):
         return None, findings
-    return Audit(folder, period, doc.file, file), findings
+    return Audit.of(folder, period, doc.file, file), findings
 
 
 def _audit_meaning(
@@ -867,12 +868,14 @@ def _value_kind(doc: Document, path: KeyPath, metric: MetricDef, value: Any) -> 
 # --- the whole project ---------------------------------------------------------------------
 
 
-def load_documents(paths: list[Path], root: Path) -> list[Document]:
-    return [load_file(path, display(path, root)) for path in paths]
+def validate_project(
+    root: Path, audiences: Iterable[Audience] = ()
+) -> tuple[Project | None, list[Finding]]:
+    """Check every file of the project; the project holds the files that passed.
 
-
-def validate_project(root: Path) -> tuple[Project | None, list[Finding]]:
-    """Check every file of the project; the project holds the files that passed."""
+    ``audiences``: score each audit for these as it is read (on all cores, for large projects),
+    so that ``scorecard.audience.score_project`` finds the scores ready.
+    """
     if not (root / "content").is_dir():
         return None, [
             Finding(
@@ -913,7 +916,8 @@ def validate_project(root: Path) -> tuple[Project | None, list[Finding]]:
 
     institutions: dict[str, Institution] = {}
     known: list[str] = []
-    for doc, path in zip(load_documents(files.institutions, root), files.institutions, strict=True):
+    for path in files.institutions:
+        doc = load_file(path, display(path, root))
         if path.stem in known:
             first = files.institutions[known.index(path.stem)]
             findings.append(
@@ -934,10 +938,13 @@ def validate_project(root: Path) -> tuple[Project | None, list[Finding]]:
         if institution is not None:
             institutions[institution.id] = institution
 
-    context = AuditContext(framework, known)
+    from scorecard.audits import Reading, read_audits  # it reads with this module's checks
+
+    publish = {inst_id: inst.data.publish for inst_id, inst in institutions.items()}
+    reading = Reading(framework, frozenset(known), publish, tuple(dict.fromkeys(audiences)))
     audits: list[Audit] = []
-    for doc, path in zip(load_documents(files.audits, root), files.audits, strict=True):
-        audit, found = check_audit(doc, path.parent.name, path.stem, context)
+    shown = [(path, display(path, root)) for path in files.audits]
+    for audit, found in read_audits(shown, reading, root):
         findings += found
         if audit is not None and audit.institution in institutions:
             audits.append(audit)

@@ -71,3 +71,11 @@ def make_project(tmp_path: Path) -> MakeProject:
         return base
 
     return make
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _audit_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Checked audits are cached in a folder of this test session, not the user's own."""
+    import os
+
+    os.environ["SCORECARD_CACHE_DIR"] = str(tmp_path_factory.mktemp("audit-cache"))

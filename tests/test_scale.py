@@ -1,0 +1,124 @@
+"""Large projects: audits read on every core and from the cache give the same results as one
+by one; a rebuild after one audit changed reads that file alone; the data files stream."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scorecard import audits
+from scorecard.audience import score_project
+from scorecard.export import scores_document, scores_json
+from scorecard.sample import write_sample_project
+from scorecard.site import build_site
+from scorecard.validate import validate_project
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """60 institutions x 8 quarters: 480 audits, enough to be read by worker processes."""
+    root = tmp_path_factory.mktemp("large") / "project"
+    write_sample_project(root, institutions=60, periods=8, rich=True)
+    return root
+
+
+def _scores(root: Path) -> tuple[str, str, list[str]]:
+    project, findings = validate_project(root, ("public", "internal"))
+    assert project is not None
+    return (
+        scores_json(score_project(project, "public")),
+        scores_json(score_project(project, "internal")),
+        [f.format() for f in findings],
+    )
+
+
+def test_workers_and_cache_agree_with_reading_one_by_one(
+    large: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert len(list((large / "content" / "audits").rglob("*.yml"))) >= audits.PARALLEL_FROM
+    monkeypatch.setenv("SCORECARD_CACHE_DIR", "0")
+    parallel = _scores(large)
+    monkeypatch.setattr(audits, "PARALLEL_FROM", 10**9)
+    one_by_one = _scores(large)
+    assert parallel == one_by_one
+    monkeypatch.setenv("SCORECARD_CACHE_DIR", str(tmp_path / "cache"))
+    filling = _scores(large)
+    from_cache = _scores(large)
+    assert filling == from_cache == one_by_one
+    # the models rebuilt from the cache are the ones read from the files
+    project, _ = validate_project(large)
+    fresh, _ = validate_project(large)
+    assert project is not None and fresh is not None
+    assert [a.data for a in project.audits[:20]] == [a.data for a in fresh.audits[:20]]
+
+
+def test_a_changed_audit_is_the_only_file_read_again(
+    make_project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = tmp_path / "p"
+    write_sample_project(root, institutions=4, periods=3, rich=False)
+    monkeypatch.setenv("SCORECARD_CACHE_DIR", str(tmp_path / "cache"))
+    read: list[str] = []
+    original = audits.read_one
+
+    def counting(path: Path, shown: str, reading: audits.Reading):  # type: ignore[no-untyped-def]
+        read.append(shown)
+        return original(path, shown, reading)
+
+    monkeypatch.setattr(audits, "read_one", counting)
+    before = _scores(root)
+    assert len(read) == 12
+    read.clear()
+    assert _scores(root) == before
+    assert read == []
+
+    changed = sorted((root / "content" / "audits").rglob("*.yml"))[-1]
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("auditor:", "auditor: Chief", 1), encoding="utf-8")
+    after = _scores(root)
+    assert read == [changed.relative_to(root).as_posix()]
+    assert after[:2] == before[:2]  # the auditor is no score
+
+    # a file with a finding is read every time, so that its finding is shown every time
+    changed.write_text(text.replace("audited:", "audited: 2099-01-01\nold_audited:", 1))
+    read.clear()
+    first = _scores(root)[2]
+    second = _scores(root)[2]
+    assert first == second and any("SC0" in line for line in first)
+    assert read == [changed.relative_to(root).as_posix()] * 2
+
+
+def test_a_changed_framework_scores_every_audit_again(monkeypatch, tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    write_sample_project(root, institutions=3, periods=2, rich=False)
+    monkeypatch.setenv("SCORECARD_CACHE_DIR", str(tmp_path / "cache"))
+    before = json.loads(_scores(root)[0])
+    (root / "content" / "framework.yml").write_text(
+        "pillars:\n  admin: {weight: 3}\n", encoding="utf-8"
+    )
+    after = json.loads(_scores(root)[0])
+    assert before["framework"]["sha256"] != after["framework"]["sha256"]
+    monkeypatch.setenv("SCORECARD_CACHE_DIR", "0")
+    assert json.loads(_scores(root)[0]) == after
+
+
+def test_scores_json_streams_the_same_text(large: Path) -> None:
+    project, _ = validate_project(large, ("internal",))
+    assert project is not None
+    scores = score_project(project, "internal")
+    whole = json.dumps(scores_document(scores), indent=2, ensure_ascii=False) + "\n"
+    assert scores_json(scores) == whole
+
+
+def test_a_large_build_writes_its_data_files(large: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    report = build_site(large, out, ["public"])
+    scores = json.loads((out / "public" / "data" / "scores.json").read_text(encoding="utf-8"))
+    assert len(scores["results"]) == sum(
+        1 for r in scores["results"] if r["institution"] and r["period"]
+    )
+    assert report.pages > 60
+    institution_files = list((out / "public" / "data" / "institutions").glob("*.json"))
+    assert len(institution_files) >= 55  # named and anonymous ones; private ones are left out
