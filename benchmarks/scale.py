@@ -95,6 +95,9 @@ def main() -> None:
         shutil.rmtree(root)
     if out.exists():
         shutil.rmtree(out)
+    # Cold means an empty cache: checked audits and the chart runtime are made anew.
+    os.environ["SCORECARD_CACHE_DIR"] = str(work / "cache")
+    shutil.rmtree(work / "cache", ignore_errors=True)
     started = time.perf_counter()
     first = first_quarter(args.periods, datetime.date.today())
     write_sample_project(

@@ -33,6 +33,7 @@ from scorecard.audience import (
 from scorecard.findings import Finding
 from scorecard.load import load_file
 from scorecard.model import Audience, Audit, Framework, Publish, parse_period
+from scorecard.score import PackedMetrics
 from scorecard.validate import AuditContext, check_audit
 
 #: Below this many audit files, the files are read in this process.
@@ -75,7 +76,8 @@ def read_one(path: Path, shown: str, reading: Reading) -> tuple[list[Finding], A
             continue
         anonymous = audience == "public" and publish == "anonymous"
         key = scored_key(audience, anonymous)
-        scored[key] = audit_scores(data, audience, anonymous, reading.framework)
+        metrics, pillars, overall = audit_scores(data, audience, anonymous, reading.framework)
+        scored[key] = (PackedMetrics.pack(metrics), pillars, overall)
     texts = (audit_internal_texts(data, publish), audit_public_texts(data, publish))
     audit = Audit(
         checked.institution, checked.period, checked.file, checked.audited, stored, scored, texts

@@ -3,21 +3,30 @@
 Each builder takes plain rows (tuples; the NamedTuples below name their fields) and returns a
 `Chart`: a complete spec with the rows as inline data, a text alternative and the same data as a
 table. Altair runs once per kind of chart (the spec is cached as a template); a page only pays
-for a copy of the template with its own rows stamped in, so thousands of pages stay cheap.
+for a copy of the template with its own rows stamped in, so thousands of pages stay cheap. A
+page's chart never grows with the number of institutions it compares: above `DOTS_UP_TO`
+scored institutions, a distribution is a histogram of `BINS` bins, and a `Spread` (a group's
+scores sorted once) gives each member's page its bins, median and rank without a pass over the
+group.
 
 The browser side ships inside the site: `runtime_files()` gives the Vega bundle, the script that
 draws every `.scorecard-chart` element (on load, after Material's instant navigation, and again
 when the palette changes) and a small style sheet; `RUNTIME_JAVASCRIPT` and `RUNTIME_CSS` are
 the matching `extra_javascript` and `extra_css` entries. `chart_html()` gives the block a
-Markdown page embeds. Nothing here writes files.
+Markdown page embeds, its spec in base64 (`encode_spec`; `spec_text` and `decode_spec` read it
+back, and `with_plain_specs` writes a page's specs out as text for a scan). Nothing here writes
+files.
 """
 
 from __future__ import annotations
 
+import base64
+import bisect
 import functools
 import html
 import json
 import math
+import os
 import re
 import statistics
 import zlib
@@ -29,7 +38,9 @@ import altair as alt
 import vl_convert
 
 __all__ = [
+    "BINS",
     "DEFAULT_BANDS",
+    "DOTS_UP_TO",
     "GRADE_PALETTE",
     "OKABE_ITO",
     "RUNTIME_CSS",
@@ -38,13 +49,20 @@ __all__ = [
     "DistributionRow",
     "HeatmapRow",
     "PillarRow",
+    "Spread",
     "TrendRow",
     "chart_html",
+    "decode_spec",
     "distribution",
+    "encode_spec",
     "heatmap",
+    "histogram",
     "pillar_scores",
     "runtime_files",
+    "spec_text",
+    "spread",
     "trend",
+    "with_plain_specs",
 ]
 
 
@@ -104,6 +122,12 @@ _HEAT_LINE = 12  # line height of the heat map's pillar names
 _LEGEND_COLUMNS = alt.ExprRef(expr="max(1, floor(containerSize()[0] / 240))")
 _LEGEND_LABEL_LIMIT = 220
 _PERIOD_LABEL = 56  # pixels a period label needs; closer than this, the labels turn
+DOTS_UP_TO = 40  # a distribution of more scored institutions than this is a histogram
+BINS = 20  # the histogram's bins, of equal width on 0..100
+_BIN_WIDTH = 100 / BINS
+_BIN_GAP = 0.2  # score points left blank on each side of a bar
+_NAME_TOP, _NAME_LINE = 16, 14  # pixels from the top to the first marked name, and between names
+_HISTOGRAM_PLOT = 150  # about the pixel height of the histogram's plot, inside its axes
 
 _AUTOSIZE = {"type": "fit", "contains": "padding"}
 _ROWS = alt.NamedData(name="rows")  # replaced by each chart's own rows
@@ -657,10 +681,13 @@ def distribution(rows: Iterable[tuple[str, float | None]], highlight: Collection
 
     rows: (institution name, score or None); highlight: names of the institutions to mark (a
     distinct colour and shape, and their name). Institutions without a score are left out of the
-    plot and listed in the table.
+    plot and listed in the table. Above `DOTS_UP_TO` scored institutions, a `histogram`.
     """
     chosen = set(highlight)
     listed = [(name, _number(raw)) for name, raw in rows]
+    if sum(1 for _, score in listed if score is not None) > DOTS_UP_TO:
+        group = spread(score for _, score in listed)
+        return histogram(group, [(name, score) for name, score in listed if name in chosen])
     values: list[dict[str, Any]] = []
     marked_so_far = 0
     for name, score in listed:
@@ -711,8 +738,185 @@ def _distribution_alt(listed: list[tuple[str, float | None]], chosen: set[str]) 
             rank = 1 + sum(1 for other in scores if other > score)
             text += f" {name} scores {_fmt(score)}, rank {rank} of {len(scores)}."
     if len(scores) < len(listed):
-        left_out = len(listed) - len(scores)
-        text += f" {left_out} without a score {'is' if left_out == 1 else 'are'} not shown."
+        text += _left_out(len(listed) - len(scores))
+    return text
+
+
+def _left_out(missing: int) -> str:
+    return f" {missing} without a score {'is' if missing == 1 else 'are'} not shown."
+
+
+# -- histogram --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spread:
+    """The scores of a group, sorted once: the bins, median and ranks of every member's chart.
+
+    Build it with `spread()`, once per group and period; each member's `histogram` then costs
+    the bins and a binary search, not a pass over the group.
+    """
+
+    scores: tuple[float, ...]  # ascending, finite
+    missing: int  # members without a score
+    counts: tuple[int, ...]  # scores per bin, lowest bin first
+
+    @property
+    def median(self) -> float | None:
+        n = len(self.scores)
+        if not n:
+            return None
+        middle = n // 2
+        return self.scores[middle] if n % 2 else (self.scores[middle - 1] + self.scores[middle]) / 2
+
+    def rank(self, score: float) -> int:
+        """1 + how many members score higher: ties share the better rank."""
+        return 1 + len(self.scores) - bisect.bisect_right(self.scores, score)
+
+
+def _bin(score: float) -> int:
+    return min(max(int(score // _BIN_WIDTH), 0), BINS - 1)
+
+
+def _bin_range(index: int) -> str:
+    low, high = index * _BIN_WIDTH, (index + 1) * _BIN_WIDTH
+    if index == BINS - 1:
+        return f"{low:g} to {high:g}"
+    return f"{low:g} to under {high:g}"
+
+
+def spread(scores: Iterable[float | None]) -> Spread:
+    """A group's scores (None for a member without one), sorted and binned for `histogram`."""
+    numbers = [_number(score) for score in scores]
+    scored = sorted(score for score in numbers if score is not None)
+    counts = [0] * BINS
+    for score in scored:
+        counts[_bin(score)] += 1
+    return Spread(tuple(scored), len(numbers) - len(scored), tuple(counts))
+
+
+@functools.lru_cache(maxsize=1)
+def _histogram_template() -> str:
+    # Each row is a bin, the median or a marked institution (`kind`). The count axis keeps some
+    # room above the bars (each page stamps its top) for the median's caption and the names.
+    y = alt.Y(
+        "count:Q",
+        title="Institutions",
+        scale=alt.Scale(domain=[0, 1], nice=True),
+        axis=alt.Axis(tickMinStep=1, format="d"),
+    )
+    right = "datum.score > 60"
+    align = alt.ExprRef(expr=f"{right} ? 'right' : 'left'")
+    bins = alt.Chart().transform_filter("datum.kind == 'bin'")
+    bars = bins.mark_bar(color=OTHERS_COLOUR, opacity=0.8).encode(
+        x=_score_x("lo"),
+        x2="hi:Q",
+        y=y,
+        y2=alt.datum(0),
+        tooltip=[
+            alt.Tooltip("range:N", title="Scores"),
+            alt.Tooltip("count:Q", title="Institutions"),
+        ],
+    )
+    median = alt.Chart().transform_filter("datum.kind == 'median'")
+    rule = median.mark_rule(color=RULE_COLOUR, strokeDash=[4, 4]).encode(x=_score_x("score"))
+    caption = median.mark_text(
+        align=align, baseline="top", dx=alt.ExprRef(expr=f"{right} ? -4 : 4"), fontSize=10
+    ).encode(x=_score_x("score"), y=alt.value(0), text="label:N")
+    chosen = alt.Chart().transform_filter("datum.kind == 'highlight'")
+    tooltip = [
+        alt.Tooltip("institution:N", title="Institution"),
+        alt.Tooltip("score_label:N", title="Score"),
+    ]
+    marker = chosen.mark_rule(color=HIGHLIGHT_COLOUR, strokeWidth=2).encode(
+        x=_score_x("score"), tooltip=tooltip
+    )
+    point = chosen.mark_point(
+        filled=True, size=160, opacity=1, shape="diamond", color=HIGHLIGHT_COLOUR
+    ).encode(x=_score_x("score"), y=y, tooltip=tooltip)
+    names = chosen.mark_text(
+        align=align, baseline="top", dx=alt.ExprRef(expr=f"{right} ? -6 : 6"), fontWeight="bold"
+    ).encode(x=_score_x("score"), y=alt.Y("line:Q", scale=None), text="institution:N")
+    return _template(alt.layer(bars, rule, caption, marker, point, names, data=_ROWS))
+
+
+def histogram(group: Spread, highlight: Sequence[tuple[str, float | None]] = ()) -> Chart:
+    """A group's scores as counts in `BINS` bins on 0..100, the median a dashed rule.
+
+    group: the group's `spread()`; highlight: (name, score or None) of the institutions to mark
+    with a rule, a point on their bin and their name. The spec and the table hold the bins, never
+    the members, so the chart's size does not depend on the group's.
+    """
+    marked = [(name, _number(raw)) for name, raw in highlight]
+    values: list[dict[str, Any]] = [
+        {
+            "kind": "bin",
+            "lo": index * _BIN_WIDTH + _BIN_GAP,
+            "hi": (index + 1) * _BIN_WIDTH - _BIN_GAP,
+            "count": count,
+            "range": _bin_range(index),
+        }
+        for index, count in enumerate(group.counts)
+    ]
+    if group.median is not None:
+        label = f"median {_fmt(group.median)}"
+        values.append({"kind": "median", "score": _round(group.median), "label": label})
+    here: dict[int | None, list[str]] = {}  # bin (None: no score) -> the marked names in it
+    for name, score in marked:
+        here.setdefault(None if score is None else _bin(score), []).append(name)
+    shown = [(name, score) for name, score in marked if score is not None]
+    for line, (name, score) in enumerate(shown):
+        values.append(
+            {
+                "kind": "highlight",
+                "institution": name,
+                "score": _round(score),
+                "score_label": _fmt(score),
+                "count": group.counts[_bin(score)],
+                "line": _NAME_TOP + _NAME_LINE * line,
+            }
+        )
+
+    def row(label: str, count: int, index: int | None) -> list[str]:
+        return [label, str(count)] + ([", ".join(here.get(index, []))] if marked else [])
+
+    columns = ["Scores", "Institutions"] + (["Highlighted"] if marked else [])
+    table = [row(_bin_range(index), count, index) for index, count in enumerate(group.counts)]
+    if group.missing:
+        table.append(row("No score", group.missing, None))
+    alt_text = _histogram_alt(group, marked)
+    if not group.scores:
+        return _empty("histogram", alt_text, columns, table)
+    spec = _stamp(_histogram_template(), values, height=200)
+    # The count axis reaches above the tallest bar by the room the caption and names take.
+    room = min(_NAME_TOP + _NAME_LINE * len(shown) + 6, _HISTOGRAM_PLOT // 2)
+    top = math.ceil(max(group.counts) * _HISTOGRAM_PLOT / (_HISTOGRAM_PLOT - room))
+    for drawn in spec["layer"]:
+        if "domain" in (drawn["encoding"].get("y", {}).get("scale") or {}):
+            drawn["encoding"]["y"]["scale"]["domain"] = [0, top]
+    return Chart("histogram", spec, alt_text, columns, table)
+
+
+def _histogram_alt(group: Spread, marked: list[tuple[str, float | None]]) -> str:
+    scores = group.scores
+    if not scores:
+        if not group.missing:
+            return "No institutions to show."
+        return f"No score for any of {_count(group.missing, 'institution')}."
+    fullest = max(range(BINS), key=lambda index: (group.counts[index], -index))
+    text = (
+        f"Histogram of the scores of {_count(len(scores), 'institution')} in bins of "
+        f"{_BIN_WIDTH:g} points: they range from {_fmt(scores[0])} to {_fmt(scores[-1])} "
+        f"(median {_fmt(group.median)}); the fullest bin, {_bin_range(fullest)}, holds "
+        f"{group.counts[fullest]}."
+    )
+    for name, score in marked[:5]:
+        if score is None:
+            text += f" {name} has no score."
+        else:
+            text += f" {name} scores {_fmt(score)}, rank {group.rank(score)} of {len(scores)}."
+    if group.missing:
+        text += _left_out(group.missing)
     return text
 
 
@@ -738,7 +942,39 @@ _TABLE_NAMES = {
     "trend": "Data: scores over time",
     "heatmap": "Data: grades by pillar",
     "distribution": "Data: distribution of scores",
+    "histogram": "Data: distribution of scores",
 }
+_SPEC = re.compile(r'data-spec="([A-Za-z0-9+/=]*)"')
+
+
+def encode_spec(spec: dict[str, Any]) -> str:
+    """A spec as a `data-spec` value: its compact JSON, UTF-8, in standard base64.
+
+    Base64 needs no character references, which Python-Markdown and MkDocs' search would decode
+    one by one on every page.
+    """
+    text = json.dumps(spec, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def spec_text(value: str) -> str:
+    """The JSON text of a `data-spec` value; the value itself when it is not base64 of UTF-8."""
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8")
+    except ValueError:  # binascii.Error and UnicodeDecodeError
+        return value
+
+
+def decode_spec(value: str) -> dict[str, Any]:
+    """The spec of a `data-spec` value (base64, or JSON as earlier builds wrote it)."""
+    spec: dict[str, Any] = json.loads(spec_text(value))
+    return spec
+
+
+def with_plain_specs(page: str) -> str:
+    """An HTML page with each chart's spec written out as escaped JSON text, as a scan for
+    text (internal words, unpublished ids) must read it: base64 hides what it holds."""
+    return _SPEC.sub(lambda match: f'data-spec="{_text(spec_text(match.group(1)))}"', page)
 
 
 def chart_html(chart: Chart, *, chart_id: str) -> str:
@@ -746,9 +982,9 @@ def chart_html(chart: Chart, *, chart_id: str) -> str:
 
     One block starting at column 0 with no blank line, so Python-Markdown passes it through
     untouched; every text is escaped, Markdown's own characters included. Put it between blank
-    lines. The page's script draws the chart from the `data-spec` attribute.
+    lines. The page's script draws the chart from the `data-spec` attribute (`encode_spec`).
+    The data table is left out of the site's search index: its cells are no words to look for.
     """
-    spec = json.dumps(chart.spec, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     height = chart.spec.get("height")
     style = f' style="min-height:{int(height)}px"' if isinstance(height, int | float) else ""
     head = "".join(f'<th scope="col">{_text(c)}</th>' for c in chart.columns)
@@ -766,10 +1002,11 @@ def chart_html(chart: Chart, *, chart_id: str) -> str:
     # the data table scrolls in its own box, which takes focus so that it scrolls by keyboard.
     lines = [
         f'<figure class="scorecard-chart-figure" data-chart-kind="{_text(chart.kind)}">',
-        f'<div class="scorecard-chart" id="{_text(chart_id)}" data-spec="{_text(spec)}" role="img"'
+        f'<div class="scorecard-chart" id="{_text(chart_id)}"'
+        f' data-spec="{encode_spec(chart.spec)}" role="img"'
         f' tabindex="0" aria-label="{_text(chart.alt)}"{style}></div>',
         f"<figcaption>{_text(chart.alt)}</figcaption>",
-        '<details class="scorecard-chart-data">',
+        '<details class="scorecard-chart-data" data-search-exclude>',
         "<summary>Data for this chart</summary>",
         f'<div class="scorecard-table-scroll" tabindex="0" role="region"'
         f' aria-label="{_text(_TABLE_NAMES.get(chart.kind, "Chart data"))}">',
@@ -837,10 +1074,18 @@ _SCRIPT = r"""/* scorecard: draws every .scorecard-chart from its data-spec with
     });
   }
 
+  // data-spec holds the spec's UTF-8 JSON in base64.
+  function readSpec(el) {
+    var binary = window.atob(el.getAttribute("data-spec") || "");
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return JSON.parse(new TextDecoder("utf-8").decode(bytes));
+  }
+
   function embed(el, mode) {
     var spec;
     try {
-      spec = JSON.parse(el.getAttribute("data-spec") || "");
+      spec = readSpec(el);
     } catch (err) {
       el.setAttribute("data-rendered", "error");
       console.error("scorecard: chart " + el.id + " has no valid data-spec", err);
@@ -1055,10 +1300,35 @@ def _vega_lite_version() -> str | None:
     return wanted if wanted in vl_convert.get_vegalite_versions() else None
 
 
+def _bundle(version: str | None) -> str:
+    """Vega, Vega-Lite and vega-embed as one script; made once per version of vl-convert and
+    kept in the cache folder, since making it takes a second or two."""
+    from scorecard.audits import cache_folder
+
+    key = f"{getattr(vl_convert, '__version__', '')}-{version}-{zlib.crc32(_EXPORTS.encode())}"
+    folder = cache_folder()
+    kept = folder / f"vega-{key}.js" if folder is not None else None
+    if kept is not None and kept.is_file():
+        try:
+            return kept.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+    bundle = vl_convert.javascript_bundle(_EXPORTS, vl_version=version)
+    if kept is not None:
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            part = kept.with_name(f"{kept.name}.{os.getpid()}.part")
+            part.write_text(bundle, encoding="utf-8")
+            os.replace(part, kept)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+    return bundle
+
+
 @functools.lru_cache(maxsize=1)
 def _runtime() -> tuple[tuple[str, bytes], ...]:
     version = _vega_lite_version()
-    bundle = vl_convert.javascript_bundle(_EXPORTS, vl_version=version)
+    bundle = _bundle(version)
     header = (
         f"/*! Vega {vl_convert.get_vega_version()}, Vega-Lite {version or 'latest'}, vega-embed "
         f"{vl_convert.get_vega_embed_version()} (BSD-3-Clause, the Vega project), bundled by "

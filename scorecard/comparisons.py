@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -389,23 +390,23 @@ class Comparisons:
             out[path] = (svg + "\n").encode("utf-8")
         return out
 
-    def files(self) -> dict[str, bytes]:
+    def files(self) -> Iterator[tuple[str, bytes]]:
+        """The data files and scripts behind the pages, one at a time: (docs path, content)."""
         document = self.compare_document()
         compact = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
         # In a script, "</" could end it and U+2028/9 break older parsers: escape them.
         script = compact.replace("</", "<\\/").replace("\u2028", "\\u2028")
         script = script.replace("\u2029", "\\u2029")
-        out = {
-            COMPARE_JSON: (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode(),
-            COMPARE_DATA_JS: f"window.{DATA_GLOBAL} = {script};\n".encode(),
-            COMPARE_JS: _asset("scorecard-compare.js"),
-            COMPARE_CSS: _asset("scorecard-compare.css"),
-        }
+        # Data files are compact: Python writes indented JSON many times slower.
+        yield COMPARE_JSON, (compact + "\n").encode()
+        yield COMPARE_DATA_JS, f"window.{DATA_GLOBAL} = {script};\n".encode()
+        yield COMPARE_JS, _asset("scorecard-compare.js")
+        yield COMPARE_CSS, _asset("scorecard-compare.css")
         for inst_id in self.g.shown_ids:
-            text = json.dumps(self.institution_document(inst_id), indent=1, ensure_ascii=False)
-            out[f"data/institutions/{inst_id}.json"] = (text + "\n").encode("utf-8")
-        out.update(self.badges())
-        return out
+            document = self.institution_document(inst_id)
+            text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+            yield f"data/institutions/{inst_id}.json", (text + "\n").encode("utf-8")
+        yield from self.badges().items()
 
 
 def _asset(name: str) -> bytes:

@@ -84,7 +84,7 @@ class HomeContext:
     institutions: list[InstitutionRow]
     rises: list[Mover]
     falls: list[Mover]
-    heatmap: Markup
+    heatmap: Markup  # empty above pages.HEATMAP_UP_TO institutions: the table holds the grades
     user_pages: list[tuple[str, str]]
 
 

@@ -123,12 +123,17 @@ def read_publications(path: Path, current_sha256: str) -> Publications:
     return out
 
 
+_FRAMEWORK_HEAD = re.compile(
+    rb'"framework":\s*\{\s*"version":\s*"[^"]*",\s*"sha256":\s*"([0-9a-f]+)"'
+)
+
+
 def _nothing_published_before(path: Path, current_sha256: str) -> bool:
     """Whether a previous build's scores, all under the current framework and carrying no
     earlier publication, can be passed over unread: a national site's scores.json is large."""
     with path.open("rb") as handle:
         head = handle.read(4096)
-        match = re.search(rb'"framework": \{\s*"version": "[^"]*",\s*"sha256": "([0-9a-f]+)"', head)
+        match = _FRAMEWORK_HEAD.search(head)
         if match is None or match.group(1).decode() != current_sha256:
             return False
         try:

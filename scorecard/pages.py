@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
 from scorecard import charts
 from scorecard.audience import AuditView, ScoreSet, anonymised, shown_facts, view_audit
 from scorecard.badges import BadgeView, badge_paths, grade_badge, inline, site_address
@@ -59,6 +61,7 @@ from scorecard.model import Audit, Framework, Institution, Project, Source
 from scorecard.score import MetricResult, Result, score_metric
 
 MOVERS = 5
+HEATMAP_UP_TO = 60  # more institutions than this: no heat map on the home page, only the table
 KIND_NAMES = {
     "academic-medical-center": "Academic medical center",
     "community-hospital": "Community hospital",
@@ -120,6 +123,8 @@ class Gatherer:
         self.peers: dict[tuple[str, str], list[Result]] = {}
         for result in scores.results:
             self.peers.setdefault((result.peer_group, result.period), []).append(result)
+        #: the same groups' overall scores, sorted once for all their members' pages
+        self.spreads: dict[tuple[str, str], charts.Spread] = {}
         # shown id -> real institution
         self.real: dict[str, Institution] = {
             ident.id: project.institutions[real_id] for real_id, ident in scores.identities.items()
@@ -177,21 +182,40 @@ class Gatherer:
         falls = sorted((m for m in movers if m.change < 0), key=lambda m: (m.change, m.name))
         return rises[:MOVERS], falls[:MOVERS]
 
+    def _spread(self, key: tuple[str, str]) -> charts.Spread:
+        """The overall scores of one peer group in one period, sorted and binned once."""
+        if key not in self.spreads:
+            self.spreads[key] = charts.spread(x.overall.score for x in self.peers[key])
+        return self.spreads[key]
+
+    def _peer_chart(self, inst_id: str, r: Result) -> charts.Chart:
+        """The peer group's overall scores with this institution marked: its peers as dots up
+        to `charts.DOTS_UP_TO` scored, else a histogram that costs the same for any group."""
+        key = (r.peer_group, r.period)
+        name, group = self.names[inst_id], self._spread(key)
+        if len(group.scores) > charts.DOTS_UP_TO:
+            return charts.histogram(group, [(name, r.overall.score)])
+        peers = [(self.names[x.institution], x.overall.score) for x in self.peers[key]]
+        return charts.distribution(peers, highlight=[name])
+
     # --- pages --------------------------------------------------------------------------
 
     def home(self) -> Page:
         rows = [self._row(i, "") for i in self.shown_ids]
-        heat = charts.heatmap(
-            (
-                self.names[i],
-                short_name(pid),
-                self.latest[i].pillars[pid].score if pid in self.latest[i].pillars else None,
-                self.latest[i].pillars[pid].grade if pid in self.latest[i].pillars else None,
+        heatmap = Markup()
+        if len(self.shown_ids) <= HEATMAP_UP_TO:
+            heat = charts.heatmap(
+                (
+                    self.names[i],
+                    short_name(pid),
+                    self.latest[i].pillars[pid].score if pid in self.latest[i].pillars else None,
+                    self.latest[i].pillars[pid].grade if pid in self.latest[i].pillars else None,
+                )
+                for i in self.shown_ids
+                for pid, p in self.framework.pillars.items()
+                if p.role == "core"
             )
-            for i in self.shown_ids
-            for pid, p in self.framework.pillars.items()
-            if p.role == "core"
-        )
+            heatmap = chart_block(heat, "chart-heatmap")
         rises, falls = self._movers("")
         context = HomeContext(
             site=self.site,
@@ -199,7 +223,7 @@ class Gatherer:
             institutions=rows,
             rises=rises,
             falls=falls,
-            heatmap=chart_block(heat, "chart-heatmap"),
+            heatmap=heatmap,
             user_pages=[],
         )
         return Page("index.md", ["home.md.j2"], context, "Home")
@@ -225,8 +249,7 @@ class Gatherer:
         if anonymous:
             view = anonymised(view)
         sections = [self._section(pid, r, view) for pid in fw.pillars if pid in r.pillars]
-        peers = self.peers[(r.peer_group, r.period)]
-        peer_scores = [x.overall.score for x in peers if x.overall.score is not None]
+        peers = self._spread((r.peer_group, r.period))
         history = self.history[inst_id]
         trend_rows: list[tuple[str, str, float | None]] = []
         for h in history:
@@ -254,14 +277,8 @@ class Gatherer:
                 "chart-trend",
             ),
         }
-        if len(peers) > 1:
-            chart_map["peers"] = chart_block(
-                charts.distribution(
-                    [(self.names[x.institution], x.overall.score) for x in peers],
-                    highlight=[self.names[inst_id]],
-                ),
-                "chart-peers",
-            )
+        if len(self.peers[(r.peer_group, r.period)]) > 1:
+            chart_map["peers"] = chart_block(self._peer_chart(inst_id, r), "chart-peers")
         shown = shown_facts(inst, self.scores.identities[inst.id])
         facts: list[tuple[str, str]] = [("Peer group", r.peer_group)]
         if shown.kind is not None:
@@ -294,14 +311,14 @@ class Gatherer:
             facts=facts,
             website=shown.website or "",
             period=r.period,
-            audited=audit.data.audited.isoformat(),
+            audited=audit.audited.isoformat(),
             auditor="" if anonymous else view.auditor,
             overall=overall_of(r),
             trend=signed(r.overall.trend),
             peer_group=r.peer_group,
             peer_percentile=fmt(r.overall.peer_percentile, 0),
-            peer_median=median_text(peer_scores),
-            peer_count=len(peer_scores),
+            peer_median=fmt(peers.median),
+            peer_count=len(peers.scores),
             pillars=[s for s in sections if fw_pillars[s.id].role == "core"],
             beside=[s for s in sections if fw_pillars[s.id].role != "core"],
             periods=[PeriodRow(h.period, overall_of(h), signed(h.overall.trend)) for h in history],

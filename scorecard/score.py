@@ -7,9 +7,12 @@ full precision; rounding is for display and export only.
 
 from __future__ import annotations
 
+import functools
 import math
+import pickle
+import zlib
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from scorecard.model import Framework, MetricDef, Status
@@ -36,6 +39,51 @@ class MetricResult:
     ci95: tuple[float, float] | None = None
     score: float | None = None
     reason: str | None = None
+
+
+class PackedMetrics(Mapping[str, MetricResult]):
+    """One audit's metric results, packed into a single compressed value.
+
+    A national project holds a hundred thousand audits of some forty metrics each: as objects
+    they would take gigabytes. Packed, they take under a kilobyte each and are unpacked on use
+    (the last few unpacked are kept at hand).
+    """
+
+    __slots__ = ("packed",)
+
+    def __init__(self, packed: bytes) -> None:
+        self.packed = packed
+
+    @classmethod
+    def pack(cls, metrics: Mapping[str, MetricResult]) -> PackedMetrics:
+        rows = tuple(
+            (mid, m.status, m.value, m.n, m.ci95, m.score, m.reason) for mid, m in metrics.items()
+        )
+        return cls(zlib.compress(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL), 1))
+
+    def _metrics(self) -> dict[str, MetricResult]:
+        return _unpack(self.packed)
+
+    def __getitem__(self, metric_id: str) -> MetricResult:
+        return self._metrics()[metric_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._metrics())
+
+    def __len__(self) -> int:
+        return len(self._metrics())
+
+    def __repr__(self) -> str:
+        return f"PackedMetrics({self._metrics()!r})"
+
+    def __reduce__(self) -> tuple[type[PackedMetrics], tuple[bytes]]:
+        return (PackedMetrics, (self.packed,))
+
+
+@functools.lru_cache(maxsize=256)
+def _unpack(packed: bytes) -> dict[str, MetricResult]:
+    rows = pickle.loads(zlib.decompress(packed))
+    return {row[0]: MetricResult(*row[1:]) for row in rows}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +113,7 @@ class Result:
     peer_group: str
     overall: OverallResult
     pillars: dict[str, PillarResult]
-    metrics: dict[str, MetricResult]
+    metrics: Mapping[str, MetricResult]  # a dict, or PackedMetrics
 
 
 def wilson(positive: float, n: float, z: float = Z95) -> tuple[float, float]:

@@ -1,10 +1,10 @@
 """The build: gather every page, write a staging docs folder, run MkDocs, verify, swap in.
 
-Nothing is written until every page of every audience has been rendered. Each audience is
-built in a staging folder beside the output; only a build that MkDocs finished and that
-passed its checks replaces the previous site, so a failed build leaves the last good site
-as it was. The generated ``mkdocs.yml`` inherits the project's own one (``INHERIT``), and
-the docs folder is plain Markdown, so the same site builds with MkDocs' successors.
+Each audience is rendered into a staging folder beside the output, page by page, and built
+there; only a build that MkDocs finished and that passed its checks replaces the previous
+site, so a failed build leaves the last good site as it was. The generated ``mkdocs.yml``
+inherits the project's own one (``INHERIT``), and the docs folder is plain Markdown, so the
+same site builds with MkDocs' successors.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -34,7 +34,7 @@ from scorecard import charts
 from scorecard.audience import AUDIENCES, included, internal_texts, public_texts, score_project
 from scorecard.comparisons import COMPARE_CSS, COMPARE_JS, Comparisons
 from scorecard.explain import Publications, read_publications
-from scorecard.export import scores_csv, scores_json
+from scorecard.export import scores_csv, scores_json_parts
 from scorecard.findings import Finding, has_errors, summary
 from scorecard.leaks import SKIPPED_SUFFIXES, LeakScanner
 from scorecard.model import Audience, Project
@@ -80,10 +80,74 @@ class BuildError(Exception):
         self.findings = findings or []
 
 
+class DocsFiles:
+    """The files of an audience's docs folder, by docs-relative path.
+
+    Given a folder, each file is written there as it comes and only its path is kept: a
+    national site has gigabytes of data files. Without one, the files stay in memory.
+    """
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self._kept: dict[str, bytes] = {}
+        self._paths: dict[str, None] = {}  # written to the folder, in order
+        self._folders: set[Path] = set()
+
+    def _target(self, rel: str) -> Path | None:
+        parts = PurePosixPath(rel).parts
+        if not parts or parts[0] == "/" or any(p in (".", "..") for p in parts):
+            raise BuildError(f"refusing to write {rel!r}: every page must stay inside the site")
+        if self.folder is None:
+            return None
+        target = self.folder / rel
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        self._paths[rel] = None
+        return target
+
+    def __setitem__(self, rel: str, content: bytes) -> None:
+        target = self._target(rel)
+        if target is None:
+            self._kept[rel] = content
+        else:
+            target.write_bytes(content)
+
+    def write_parts(self, rel: str, parts: Iterable[str]) -> None:
+        """A text file written piece by piece (UTF-8)."""
+        target = self._target(rel)
+        if target is None:
+            self._kept[rel] = "".join(parts).encode("utf-8")
+            return
+        with target.open("w", encoding="utf-8", newline="") as handle:
+            for part in parts:
+                handle.write(part)
+
+    def update(self, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]) -> None:
+        pairs = files.items() if isinstance(files, Mapping) else files
+        for rel, content in pairs:
+            self[rel] = content
+
+    def __getitem__(self, rel: str) -> bytes:
+        if self.folder is None:
+            return self._kept[rel]
+        return (self.folder / rel).read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._kept if self.folder is None else self._paths)
+
+    def __len__(self) -> int:
+        return len(self._kept) + len(self._paths)
+
+    def items(self) -> Iterator[tuple[str, bytes]]:
+        for rel in self:
+            yield rel, self[rel]
+
+
 @dataclass
 class AudienceBuild:
     audience: Audience
-    files: dict[str, bytes]  # docs-relative path -> content
+    files: DocsFiles  # written to the docs folder, or in memory
     nav: list[Any]
     page_paths: list[str]
 
@@ -128,10 +192,12 @@ def gather_audience(
     progress: Progress,
     publications: Publications | None = None,
     site_url: str = "",
+    docs: Path | None = None,
 ) -> AudienceBuild:
     """Every file of one audience's docs folder; ``publications``: what the previous build
     published under another framework (``scorecard.explain``); ``site_url``: the site's address,
-    for the snippets that embed badges."""
+    for the snippets that embed badges; ``docs``: the folder to write them to as they are made
+    (else they are kept in memory)."""
     scores = score_project(project, audience)
     gatherer = Gatherer(project, scores, publications, site_url)
     comparisons = Comparisons(gatherer)
@@ -144,7 +210,7 @@ def gather_audience(
         done += step
         progress(f"rendering {audience} pages", done, total)
 
-    files: dict[str, bytes] = {}
+    files = DocsFiles(docs)
     page_paths = []
     for page in chain(gatherer.pages(), comparisons.pages()):
         try:
@@ -170,7 +236,7 @@ def gather_audience(
         page_paths.append(path)
         user_nav.append({html.escape(title): path})
 
-    files["data/scores.json"] = scores_json(scores, publications).encode("utf-8")
+    files.write_parts("data/scores.json", scores_json_parts(scores, publications, compact=True))
     files.update(comparisons.files())
     files["data/scores.csv"] = scores_csv(scores).encode("utf-8")
     for name, schema in schemas().items():
@@ -241,14 +307,9 @@ def _user_config(root: Path) -> tuple[Path | None, dict[str, Any]]:
     return None, {}
 
 
-def _write_files(docs: Path, files: dict[str, bytes]) -> None:
-    for rel, content in files.items():
-        parts = PurePosixPath(rel).parts
-        if not parts or parts[0] == "/" or any(p in (".", "..") for p in parts):
-            raise BuildError(f"refusing to write {rel!r}: every page must stay inside the site")
-        target = docs / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+def _write_files(docs: Path, files: DocsFiles) -> None:
+    written = DocsFiles(docs)
+    written.update(files.items())
 
 
 def write_staging(
@@ -259,11 +320,12 @@ def write_staging(
     user_data: dict[str, Any],
 ) -> Path:
     """The docs folder and a generated mkdocs.yml in ``staging``; returns the config path."""
-    if staging.exists():
-        shutil.rmtree(staging)
     docs = staging / "docs"
-    docs.mkdir(parents=True)
-    _write_files(docs, build.files)
+    if build.files.folder != docs:  # else the files were written there as they were made
+        if staging.exists():
+            shutil.rmtree(staging)
+        docs.mkdir(parents=True)
+        _write_files(docs, build.files)
     if user_config is None:
         user_config = staging / "base-mkdocs.yml"
         user_config.write_text(DEFAULT_MKDOCS, encoding="utf-8")
@@ -314,9 +376,7 @@ class _Collect(logging.Handler):
 def content_epoch(project: Project, audience: Audience) -> int:
     """Midnight (UTC) of the latest `audited:` date the audience sees; 0 without audits."""
     dates = [
-        a.data.audited
-        for a in project.audits
-        if included(project.institutions[a.institution], audience)
+        a.audited for a in project.audits if included(project.institutions[a.institution], audience)
     ]
     return calendar.timegm(max(dates).timetuple()) if dates else 0
 
@@ -371,7 +431,8 @@ def run_mkdocs(config_path: Path, *, strict: bool) -> list[str]:
 
 
 def _output_texts(site: Path) -> Iterable[tuple[Path, str]]:
-    """Every file of a built site as text (decompressed), but images, fonts and vendor code."""
+    """Every file of a built site as text (decompressed), but images, fonts and vendor code;
+    a page's chart specs written out as text (they are base64 in the page)."""
     for path in sorted(site.rglob("*")):
         if not path.is_file() or path.suffix in SKIPPED_SUFFIXES:
             continue
@@ -386,7 +447,8 @@ def _output_texts(site: Path) -> Iterable[tuple[Path, str]]:
                 raw = gzip.decompress(raw)
             except (OSError, EOFError):
                 pass
-        yield path, raw.decode("utf-8", errors="replace")
+        text = raw.decode("utf-8", errors="replace")
+        yield path, charts.with_plain_specs(text) if path.suffix == ".html" else text
 
 
 class _Shown(HTMLParser):
@@ -402,7 +464,8 @@ class _Shown(HTMLParser):
         self.skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.parts += [v for k, v in attrs if v and k in self.ATTRIBUTES]
+        self.parts += [v for k, v in attrs if v and k in self.ATTRIBUTES and k != "data-spec"]
+        self.parts += [charts.spec_text(v) for k, v in attrs if v and k == "data-spec"]
         if tag in ("script", "style"):
             self.skip += 1
 
@@ -481,6 +544,10 @@ def verify(site: Path, build: AudienceBuild, project: Project) -> None:
         else None
     )
     scanner = LeakScanner(secrets)
+    # Most files name no unpublished institution at all: one pass of an automaton tells, and
+    # only a file where an id occurs is taken apart (HTML parsed, JSON read). Ids are slugs,
+    # which none of the encodings the build writes (HTML, JSON, base64 specs decoded) changes.
+    named_by = LeakScanner(private_ids)
     for path, text in _output_texts(site):
         secret = scanner.find(text)
         if secret is not None:
@@ -489,7 +556,9 @@ def verify(site: Path, build: AudienceBuild, project: Project) -> None:
                 f"{path.relative_to(site)}; the public build was stopped and the previous "
                 "public site kept"
             )
-        if id_pattern is not None and (match := id_pattern.search(_identifying(path, text))):
+        if id_pattern is None or named_by.find(text) is None:
+            continue
+        if match := id_pattern.search(_identifying(path, text)):
             raise BuildError(
                 f"the public site would name the unpublished institution `{match.group(1)}` "
                 f"in {path.relative_to(site)}; the previous public site was kept"
@@ -659,7 +728,8 @@ def build_site(
         return now
 
     progress("validating", 0, 1)
-    project, findings = validate_project(root)
+    audiences = tuple(dict.fromkeys(audiences))
+    project, findings = validate_project(root, audiences)
     report.findings = findings
     if project is None or has_errors(findings, strict=strict):
         raise BuildError(summary(findings, strict=strict) + "; nothing was built", findings)
@@ -673,12 +743,6 @@ def build_site(
         for a in dict.fromkeys(audiences)
     }
     site_url = str(user_data.get("site_url") or "")
-    builds = [
-        gather_audience(project, a, env, progress, previous[a], site_url)
-        for a in dict.fromkeys(audiences)
-    ]
-    clock = timed("render", clock)
-
     staging_root = out / STAGING
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -686,9 +750,21 @@ def build_site(
             recover(out)
             try:
                 built: list[tuple[AudienceBuild, Path]] = []
-                for build in builds:
-                    staging = staging_root / build.audience
-                    progress(f"writing {build.audience} docs", 0, 1)
+                for audience in audiences:
+                    staging = staging_root / audience
+                    if staging.exists():
+                        shutil.rmtree(staging)
+                    # Pages go to the staging docs folder as they are rendered.
+                    build = gather_audience(
+                        project,
+                        audience,
+                        env,
+                        progress,
+                        previous[audience],
+                        site_url,
+                        docs=staging / "docs",
+                    )
+                    clock = timed("render", clock)
                     config_path = write_staging(root, staging, build, user_config, user_data)
                     clock = timed("write", clock)
                     progress(f"building {build.audience} site with MkDocs", 0, 1)

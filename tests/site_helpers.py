@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import html
 import json
@@ -77,6 +78,17 @@ def html_pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
+def chart_spec(value: str) -> dict[str, Any]:
+    """A chart's spec from its ``data-spec`` attribute: UTF-8 JSON in standard base64."""
+    spec: dict[str, Any] = json.loads(base64.b64decode(value, validate=True).decode("utf-8"))
+    return spec
+
+
+def chart_specs(text: str) -> list[dict[str, Any]]:
+    """Every chart spec of an HTML page."""
+    return [chart_spec(value) for value in re.findall(r'data-spec="([^"]*)"', text)]
+
+
 def site_texts(site: Path) -> Iterator[tuple[str, str]]:
     """(path, text) for every file of a built site, in every form a secret could hide in.
 
@@ -95,7 +107,7 @@ def site_texts(site: Path) -> Iterator[tuple[str, str]]:
             forms.append(json.dumps(json.loads(text), ensure_ascii=False))
         if path.suffix == ".html":
             for element in BeautifulSoup(text, "html.parser").select("[data-spec]"):
-                spec = json.loads(str(element["data-spec"]))
+                spec = chart_spec(str(element["data-spec"]))
                 forms.append(json.dumps(spec, ensure_ascii=False))
         yield path.relative_to(site).as_posix(), "\n".join(forms)
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import html
 import json
 import math
+import random
+import re
+import statistics
 import time
 from typing import Any
 
@@ -60,6 +65,12 @@ def layer(spec: dict[str, Any], mark: str, index: int = 0) -> dict[str, Any]:
     return found[index]
 
 
+def peer_rows(count: int, seed: int = 7) -> list[tuple[str, float | None]]:
+    """`count` institutions with scores spread around 60, the same for the same seed."""
+    draw = random.Random(seed)
+    return [(f"Institution {i}", min(max(draw.gauss(60, 14), 0.0), 100.0)) for i in range(count)]
+
+
 def all_charts() -> list[Chart]:
     distribution_rows = [(f"Institution {i}", 30.0 + i) for i in range(20)]
     return [
@@ -67,6 +78,7 @@ def all_charts() -> list[Chart]:
         charts.trend(TREND),
         charts.heatmap(heat_rows(["North", "South"])),
         charts.distribution([*distribution_rows, ("North", 71.2)], ["North"]),
+        charts.distribution([*peer_rows(60), ("North", 71.2)], ["North"]),
     ]
 
 
@@ -115,16 +127,19 @@ def test_charts_do_not_share_state() -> None:
 def test_templates_are_built_once_and_stamping_is_cheap() -> None:
     all_charts()
     rows = heat_rows(["North", "South", "East"])
+    group = charts.spread(score for _, score in peer_rows(1000))
     start = time.perf_counter()
     for _ in range(1000):
         charts.pillar_scores(PILLARS)
         charts.trend(TREND)
         charts.heatmap(rows)
         charts.distribution([("North", 50.0), ("South", 60.0)], ["North"])
-    assert time.perf_counter() - start < 1.0 * 4
+        charts.histogram(group, [("North", 50.0)])
+    assert time.perf_counter() - start < 1.0 * 5
     assert charts._trend_template.cache_info().misses == 1
     assert charts._heatmap_template.cache_info().misses == 1
     assert charts._distribution_template.cache_info().misses == 1
+    assert charts._histogram_template.cache_info().misses == 1
 
 
 def test_one_thousand_pillar_charts_take_under_a_second() -> None:
@@ -356,6 +371,99 @@ def test_distribution_jitter_is_stable() -> None:
     assert all(0.0 < v["jitter"] < 1.0 for v in first)
 
 
+@pytest.mark.parametrize(
+    ("scored", "kind"),
+    [(2, "distribution"), (40, "distribution"), (41, "histogram"), (500, "histogram")],
+    ids=["2", "40", "41", "500"],
+)
+def test_dots_up_to_forty_scored_then_a_histogram(scored: int, kind: str) -> None:
+    unscored: list[tuple[str, float | None]] = [(f"Unscored {i}", None) for i in range(5)]
+    chart = charts.distribution([*peer_rows(scored), *unscored], ["Institution 1"])
+    assert chart.kind == kind
+    assert charts.DOTS_UP_TO == 40
+
+
+def test_histogram_of_500_peers_holds_bins_not_peers() -> None:
+    rows = [*peer_rows(500), ("Hôpital Zoë — 北", 71.3), ("Unscored", None)]
+    chart = charts.distribution(rows, ["Hôpital Zoë — 北"])
+    spec = chart.to_dict()
+    assert chart.kind == "histogram"
+    values = spec["data"]["values"]
+    assert [v["kind"] for v in values] == ["bin"] * 20 + ["median", "highlight"]
+    assert sum(v["count"] for v in values if v["kind"] == "bin") == 501
+    named = {v["institution"] for v in values if "institution" in v}
+    assert named == {"Hôpital Zoë — 北"}
+    text = json.dumps(spec, ensure_ascii=False)
+    assert "Institution 1" not in text and "Unscored" not in text
+    assert len(text) < 6_000
+    assert len(charts.chart_html(chart, chart_id="chart-peers")) < 12_000
+    assert chart.columns == ["Scores", "Institutions", "Highlighted"]
+    assert len(chart.rows) == 21  # the bins, and those without a score
+    assert chart.rows[14] == ["70 to under 75", chart.rows[14][1], "Hôpital Zoë — 北"]
+    assert chart.rows[-1] == ["No score", "1", ""]
+    assert [row[2] for row in chart.rows].count("") == 20
+    alt.Chart.from_dict(spec)
+    assert vl_convert.vegalite_to_vega(spec)["marks"]
+
+
+def test_histogram_size_does_not_grow_with_the_group() -> None:
+    sizes = [
+        len(json.dumps(charts.distribution(peer_rows(n), ["Institution 3"]).spec))
+        for n in (41, 500, 5000)
+    ]
+    assert max(sizes) - min(sizes) < 200, sizes
+
+
+def test_histogram_marks_median_and_institution_and_tells_its_rank() -> None:
+    rows: list[tuple[str, float | None]] = [(f"I{i}", float(2 * i)) for i in range(45)]
+    chart = charts.distribution([*rows, ("North", None)], ["I20", "North"])
+    spec = chart.to_dict()
+    assert marks(spec) == ["bar", "rule", "text", "rule", "point", "text"]
+    bars = layer(spec, "bar")
+    assert bars["transform"] == [{"filter": "datum.kind == 'bin'"}]
+    assert (bars["encoding"]["x"]["field"], bars["encoding"]["x2"]["field"]) == ("lo", "hi")
+    median, marker = layer(spec, "rule", 0), layer(spec, "rule", 1)
+    assert median["mark"]["strokeDash"] == [4, 4]
+    assert marker["mark"]["color"] == charts.HIGHLIGHT_COLOUR
+    assert layer(spec, "point")["mark"]["shape"] == "diamond"
+    values = spec["data"]["values"]
+    assert [v for v in values if v["kind"] == "median"] == [
+        {"kind": "median", "score": 44.0, "label": "median 44.0"}
+    ]
+    (mark,) = [v for v in values if v["kind"] == "highlight"]
+    assert (mark["institution"], mark["score"], mark["count"]) == ("I20", 40.0, 3)
+    # The count axis leaves room above the tallest bar for the caption and the name.
+    assert layer(spec, "bar")["encoding"]["y"]["scale"]["domain"][1] > 3
+    assert chart.rows[8] == ["40 to under 45", "3", "I20"]
+    assert chart.rows[-1] == ["No score", "1", "North"]
+    assert chart.alt == (
+        "Histogram of the scores of 45 institutions in bins of 5 points: they range from 0.0 "
+        "to 88.0 (median 44.0); the fullest bin, 0 to under 5, holds 3. I20 scores 40.0, "
+        "rank 25 of 45. North has no score. 1 without a score is not shown."
+    )
+
+
+@pytest.mark.parametrize(
+    ("score", "index"),
+    [(0.0, 0), (4.99, 0), (5.0, 1), (62.5, 12), (95.0, 19), (100.0, 19)],
+    ids=["0", "4.99", "5", "62.5", "95", "100"],
+)
+def test_histogram_bins_hold_their_lower_edge(score: float, index: int) -> None:
+    group = charts.spread([score])
+    assert group.counts[index] == 1 and sum(group.counts) == 1
+
+
+def test_spread_gives_the_median_and_ranks_of_a_full_pass() -> None:
+    draw = random.Random(3)
+    for size in (1, 2, 7, 100, 1001):
+        scores = [round(draw.uniform(0, 100), 1) for _ in range(size)]
+        group = charts.spread([*scores, None, math.nan])
+        assert group.missing == 2
+        assert group.median == statistics.median(scores)
+        for score in scores[:20]:
+            assert group.rank(score) == 1 + sum(1 for other in scores if other > score)
+
+
 # -- HTML block -------------------------------------------------------------------------------
 
 
@@ -374,10 +482,10 @@ def test_chart_html_round_trips_spec_alt_and_table() -> None:
     assert div is not None
     assert div["id"] == "home-heatmap"
     assert div["role"] == "img"
-    assert json.loads(str(div["data-spec"])) == chart.spec
-    assert str(div["data-spec"]) == json.dumps(
-        chart.spec, ensure_ascii=False, separators=(",", ":")
-    )
+    text = base64.b64decode(str(div["data-spec"]), validate=True).decode("utf-8")
+    assert json.loads(text) == chart.spec
+    assert text == json.dumps(chart.spec, ensure_ascii=False, separators=(",", ":"))
+    assert charts.decode_spec(str(div["data-spec"])) == chart.spec
     assert div["aria-label"] == chart.alt
     assert div.get_text() == ""
     caption = soup.find("figcaption")
@@ -390,6 +498,29 @@ def test_chart_html_round_trips_spec_alt_and_table() -> None:
     ]
     assert body == chart.rows
     assert [row[0] for row in body] == HOSTILE  # shown literally, as text
+
+
+def test_chart_html_spec_is_base64_and_keeps_any_name() -> None:
+    name = 'Hôpital Zoë — 北 <b>&amp;</b> "quoted"'
+    chart = charts.distribution([(name, 61.5), ("Other", 40.0)], [name])
+    block = charts.chart_html(chart, chart_id="chart-peers")
+    value = re.search(r'data-spec="([^"]*)"', block)
+    assert value is not None
+    assert re.fullmatch(r"[A-Za-z0-9+/]*={0,2}", value.group(1))  # no character references
+    assert charts.decode_spec(value.group(1)) == chart.spec
+    assert charts.decode_spec(value.group(1))["data"]["values"][0]["institution"] == name
+    # What a scan for text reads: the spec as escaped JSON, with the name in it.
+    plain = charts.with_plain_specs(block)
+    assert html.escape(name, quote=True) in plain
+    assert charts.spec_text("not base64 {}") == "not base64 {}"
+    assert charts.decode_spec('{"a":1}') == {"a": 1}  # JSON as earlier builds wrote it
+
+
+def test_chart_data_table_is_left_out_of_search() -> None:
+    soup = BeautifulSoup(charts.chart_html(hostile_chart(), chart_id="c"), "html.parser")
+    details = soup.select_one("details.scorecard-chart-data")
+    assert details is not None and details.has_attr("data-search-exclude")
+    assert soup.select_one("figcaption:not([data-search-exclude])") is not None
 
 
 def test_chart_html_never_becomes_markup() -> None:

@@ -30,6 +30,11 @@ PILLARS = [
     ("recognition", "Recognise and reward excellence", 96.5, "A", 0.9),
 ]
 GRADES = ["A", "B", "C", "D", "F"]
+UNICODE_NAME = "Hôpital Zoë — 北"
+SECOND_CHARTS = 3
+# The spec of a chart element, as the page's script reads it (base64 of UTF-8 JSON).
+READ_SPEC = """(el) => JSON.parse(new TextDecoder("utf-8").decode(
+  Uint8Array.from(atob(el.dataset.spec), (c) => c.charCodeAt(0))))"""
 
 
 def _grade(score: float) -> str:
@@ -58,9 +63,12 @@ def _second_charts() -> list[charts.Chart]:
     hostile_pillars = [
         (p, f"{name} {HOSTILE[k % 4]}", s, g, c) for k, (p, name, s, g, c) in enumerate(PILLARS)
     ]
+    # 42 scored: a histogram; the first 12 (and a name in other scripts): dots.
+    few = [*rows[:12], (UNICODE_NAME, 63.0)]
     return [
         charts.distribution(rows, ["St. Elsewhere Medical Center", HOSTILE[1]]),
         charts.pillar_scores(hostile_pillars),
+        charts.distribution(few, [UNICODE_NAME]),
     ]
 
 
@@ -145,6 +153,9 @@ def _wait_for_charts(session: Session, prefix: str, count: int, scheme: str = "l
 def _chart_state(session: Session) -> list[dict[str, object]]:
     state: list[dict[str, object]] = session.page.evaluate(
         """() => [...document.querySelectorAll(".scorecard-chart")].map((el) => {
+          const spec = ("""
+        + READ_SPEC
+        + """)(el);
           const svg = el.querySelector("svg");
           const label = el.querySelector(".role-axis-label text");
           return {
@@ -154,8 +165,10 @@ def _chart_state(session: Session) -> list[dict[str, object]]:
             width: svg ? svg.getBoundingClientRect().width : 0,
             height: svg ? svg.getBoundingClientRect().height : 0,
             box: el.getBoundingClientRect().width,
-            specHeight: JSON.parse(el.dataset.spec).height,
-            fitX: JSON.parse(el.dataset.spec).autosize.type === "fit-x",
+            specHeight: spec.height,
+            fitX: spec.autosize.type === "fit-x",
+            kind: el.closest("figure").dataset.chartKind,
+            texts: [...el.querySelectorAll("svg text")].map((t) => t.textContent),
             labelFill: label ? getComputedStyle(label).fill : null,
           };
         })"""
@@ -200,14 +213,21 @@ def test_charts_render_with_instant_navigation_and_palettes(
     page.evaluate("window.__stillHere = true")
     page.get_by_role("link", name="the other page").click()
     page.wait_for_url("**/second/")
-    _wait_for_charts(browser, "second-", 2)
+    _wait_for_charts(browser, "second-", SECOND_CHARTS)
     assert page.evaluate("window.__stillHere === true"), "navigation was not instant"
     _check_drawn(browser)
+    drawn = {str(c["kind"]): c["texts"] for c in _chart_state(browser)}
+    assert set(drawn) == {"histogram", "pillar_scores", "distribution"}
+    histogram = drawn["histogram"]
+    assert isinstance(histogram, list)
+    assert "St. Elsewhere Medical Center" in histogram and HOSTILE[1] in histogram
+    assert any(str(t).startswith("median ") for t in histogram)
+    assert UNICODE_NAME in drawn["distribution"]  # the base64 spec keeps any script
     page.screenshot(path=ARTIFACTS / "charts-second-light.png", full_page=True)
 
     page.locator("form[data-md-component=palette] label:not([hidden])").first.click()
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
-    _wait_for_charts(browser, "second-", 2, scheme="dark")
+    _wait_for_charts(browser, "second-", SECOND_CHARTS, scheme="dark")
     _check_drawn(browser)
     assert all(_luminance(c["labelFill"]) > 0.6 for c in _chart_state(browser))
     page.screenshot(path=ARTIFACTS / "charts-second-dark.png", full_page=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import vl_convert
-from site_helpers import page_text, soup, write_tree  # tests/ is on sys.path
+from site_helpers import chart_spec, page_text, soup, write_tree  # tests/ is on sys.path
 from test_compare import framework, result
 
 from scorecard.explain import (
@@ -288,8 +288,7 @@ def test_a_change_of_framework_is_explained_on_the_next_build(tmp_path: Path) ->
 def trend_spec(page: Path) -> dict[str, Any]:
     element = soup(page).select_one("#chart-trend")
     assert element is not None
-    spec: dict[str, Any] = json.loads(str(element["data-spec"]))
-    return spec
+    return chart_spec(str(element["data-spec"]))
 
 
 @pytest.mark.parametrize("audience", ["public"])

@@ -24,7 +24,7 @@ from scorecard.cli import cli
 from scorecard.findings import CATALOGUE, Finding
 from scorecard.load import MAX_FILE_BYTES, MAX_VALUES
 from scorecard.render import environment
-from scorecard.site import BuildError, build_site, write_staging
+from scorecard.site import BuildError, build_site
 from scorecard.validate import MAX_NOTES, MAX_TEXT, validate_project
 
 CORPUS = Path(__file__).parent / "fixtures" / "hostile"
@@ -267,11 +267,12 @@ def test_template_names_cannot_leave_the_template_folders(tmp_path: Path) -> Non
 
 @pytest.mark.parametrize("rel", ["../escape.md", "/tmp/abs.md", "a/../../b.md", "a/./../b.md"])
 def test_the_site_refuses_a_page_path_outside_its_folder(tmp_path: Path, rel: str) -> None:
-    from scorecard.site import AudienceBuild
+    from scorecard.site import DocsFiles
 
-    build = AudienceBuild("public", {rel: b"# x\n"}, [], [])
-    with pytest.raises(BuildError, match="inside the site"):
-        write_staging(tmp_path, tmp_path / "staging", build, None, {})
+    for files in (DocsFiles(tmp_path / "staging" / "docs"), DocsFiles()):
+        with pytest.raises(BuildError, match="inside the site"):
+            files[rel] = b"# x\n"
+        assert list(files) == []
     assert not (tmp_path / "escape.md").exists()
 
 

@@ -4,6 +4,7 @@ specifications, sitemap, badges), in every form a text could take there."""
 
 from __future__ import annotations
 
+import base64
 import gzip
 import html
 import json
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from site_helpers import snapshot, write_tree
+from site_helpers import chart_specs, snapshot, write_tree
 
 from scorecard.model import Audience
 from scorecard.render import environment
@@ -239,7 +240,8 @@ def canary_files() -> dict[str, str | Mapping[str, Any]]:
 
 def forms(path: Path) -> Iterator[str]:
     """Every form the text of a file takes: as it is, decompressed, HTML-unescaped, JSON
-    decoded (so \\u escapes count), URL-decoded (links, the sitemap)."""
+    decoded (so \\u escapes count), URL-decoded (links, the sitemap), and a page's chart specs
+    (base64) decoded."""
     raw = path.read_bytes()
     if path.suffix == ".gz" or raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
@@ -248,6 +250,8 @@ def forms(path: Path) -> Iterator[str]:
     yield html.unescape(text)
     yield html.unescape(html.unescape(text))  # JSON inside an attribute, inside a page
     yield urllib.parse.unquote(text)
+    if path.suffix == ".html":
+        yield "\n".join(json.dumps(spec, ensure_ascii=False) for spec in chart_specs(text))
     try:
         yield json.dumps(json.loads(text), ensure_ascii=False)
     except ValueError:
@@ -330,7 +334,7 @@ PLANTED = sorted(set(C) - {"private-peer-group"})
 #: each form a text can take in a site, for a few places
 FORMS = [
     (form, place)
-    for form in ["search-index", "data", "chart-spec"]
+    for form in ["search-index", "data", "chart-spec", "chart-spec-json"]
     for place in ["notes", "private-name", "anonymous-auditor", "unit-internal-metric-note"]
 ]
 
@@ -371,9 +375,13 @@ def _plant(site: Path, secret: str, where: str) -> None:
         path = site / "data" / "scores.csv"
         _rewrite(path, path.read_text("utf-8") + f'"{secret}"\n')
     else:
+        # A chart's spec as the build writes it (base64), or as JSON as earlier builds did.
         page = site / "index.html"
-        spec = html.escape(json.dumps({"data": {"values": [{"institution": secret}]}}))
-        _rewrite(page, page.read_text("utf-8") + f'<div data-spec="{spec}"></div>')
+        spec = {"data": {"values": [{"institution": secret}]}}
+        value = html.escape(json.dumps(spec))
+        if where == "chart-spec":
+            value = base64.b64encode(json.dumps(spec, ensure_ascii=False).encode()).decode()
+        _rewrite(page, page.read_text("utf-8") + f'<div data-spec="{value}"></div>')
 
 
 @pytest.mark.parametrize(

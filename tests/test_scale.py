@@ -10,7 +10,7 @@ import pytest
 
 from scorecard import audits
 from scorecard.audience import score_project
-from scorecard.export import scores_document, scores_json
+from scorecard.export import scores_document, scores_json, scores_json_parts
 from scorecard.sample import write_sample_project
 from scorecard.site import build_site
 from scorecard.validate import validate_project
@@ -110,6 +110,8 @@ def test_scores_json_streams_the_same_text(large: Path) -> None:
     scores = score_project(project, "internal")
     whole = json.dumps(scores_document(scores), indent=2, ensure_ascii=False) + "\n"
     assert scores_json(scores) == whole
+    compact = json.dumps(scores_document(scores), ensure_ascii=False, separators=(",", ":"))
+    assert "".join(scores_json_parts(scores, compact=True)) == compact + "\n"
 
 
 def test_a_large_build_writes_its_data_files(large: Path, tmp_path: Path) -> None:

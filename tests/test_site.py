@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from site_helpers import (  # tests/ is on sys.path (no __init__.py)
     BANNER,
     HOSTILE_INTERNAL,
@@ -20,6 +21,7 @@ from site_helpers import (  # tests/ is on sys.path (no __init__.py)
     PILLARS,
     REPO,
     build,
+    chart_spec,
     copy_example,
     evaluated,
     hostile_files,
@@ -31,7 +33,10 @@ from site_helpers import (  # tests/ is on sys.path (no __init__.py)
     write_tree,
 )
 
-from scorecard.site import build_site
+from scorecard.render import environment
+from scorecard.sample import write_sample_project
+from scorecard.site import build_site, gather_audience
+from scorecard.validate import validate_project
 
 AUDIENCES = ["public", "internal"]
 
@@ -490,3 +495,72 @@ def test_template_overrides_extend_the_built_in_ones(tmp_path: Path) -> None:
     assert "Network note:" in page_text(site / "index.html")
     assert [em.get_text() for em in home.select("article p em")][-1] == "2 members"
     assert home.select_one(".scorecard-chart") is not None
+
+
+# --- many institutions: pages that do not grow with the group they compare -------------------
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The public docs folder of a sample project of 130 institutions (no MkDocs run)."""
+    root = tmp_path_factory.mktemp("many")
+    write_sample_project(root, institutions=130, periods=1, rich=False)
+    project, findings = validate_project(root)
+    assert project is not None, findings
+    build = gather_audience(project, "public", environment(None), lambda *_: None)
+    return {
+        path: data.decode("utf-8") for path, data in build.files.items() if path.endswith(".md")
+    }
+
+
+def _charts(text: str) -> dict[str, tuple[str, dict[str, Any]]]:
+    """chart id -> (kind, spec) of a generated page."""
+    page = BeautifulSoup(text, "html.parser")
+    return {
+        str(div["id"]): (str(figure["data-chart-kind"]), chart_spec(str(div["data-spec"])))
+        for figure in page.select("figure[data-chart-kind]")
+        for div in figure.select("div.scorecard-chart")
+    }
+
+
+def test_above_sixty_institutions_the_home_page_lists_grades_in_the_table(
+    many: dict[str, str],
+) -> None:
+    home = many["index.md"]
+    assert _charts(home) == {}
+    assert "130 institutions are too many for one chart" in home
+    assert "[table of all institutions](#all-institutions)" in home
+    assert "(pillars/admin.md)" in home
+    table = [line for line in home.splitlines() if line.startswith("| [")]
+    assert len(table) == 130
+
+
+def test_institution_pages_show_their_peer_group_as_bins(many: dict[str, str]) -> None:
+    pages = {
+        path: text
+        for path, text in many.items()
+        if path.startswith("institutions/") and path != "institutions/index.md"
+    }
+    assert len(pages) == 130
+    for path, text in pages.items():
+        kind, spec = _charts(text)["chart-peers"]
+        assert kind == "histogram", path
+        values = spec["data"]["values"]
+        assert [v["kind"] for v in values][:20] == ["bin"] * 20
+        assert len(values) <= 22, path  # the bins, the median, the institution itself
+        assert "rank " in text and " of " in text
+    assert max(len(text) for text in pages.values()) < 60_000
+
+
+@pytest.mark.parametrize("prefix", ["pillars/", "peer-groups/"])
+def test_pillar_and_peer_group_pages_chart_bins_not_institutions(
+    many: dict[str, str], prefix: str
+) -> None:
+    pages = {p: t for p, t in many.items() if p.startswith(prefix) and p.count("/") == 1}
+    pages.pop(f"{prefix}index.md", None)
+    assert pages
+    for path, text in pages.items():
+        shown = _charts(text)
+        assert {kind for kind, _ in shown.values()} == {"histogram"}, path
+        for _, spec in shown.values():
+            assert all("institution" not in v for v in spec["data"]["values"]), path
