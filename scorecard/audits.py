@@ -30,6 +30,7 @@ from scorecard.audience import (
     audit_scores,
     scored_key,
 )
+from scorecard.export import metrics_json
 from scorecard.findings import Finding
 from scorecard.load import load_file
 from scorecard.model import Audience, Audit, Framework, Publish, parse_period
@@ -77,7 +78,7 @@ def read_one(path: Path, shown: str, reading: Reading) -> tuple[list[Finding], A
         anonymous = audience == "public" and publish == "anonymous"
         key = scored_key(audience, anonymous)
         metrics, pillars, overall = audit_scores(data, audience, anonymous, reading.framework)
-        scored[key] = (PackedMetrics.pack(metrics), pillars, overall)
+        scored[key] = (PackedMetrics.pack(metrics, metrics_json(metrics)), pillars, overall)
     texts = (audit_internal_texts(data, publish), audit_public_texts(data, publish))
     audit = Audit(
         checked.institution, checked.period, checked.file, checked.audited, stored, scored, texts

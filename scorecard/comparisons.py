@@ -346,7 +346,7 @@ class Comparisons:
             "institutions": institutions,
         }
 
-    def institution_document(self, inst_id: str) -> dict[str, Any]:
+    def institution_document(self, inst_id: str, *, results: bool = True) -> dict[str, Any]:
         g, fw = self.g, self.fw
         shown = self._facts(inst_id)
         facts: dict[str, Any] = {
@@ -372,8 +372,19 @@ class Comparisons:
             "institution": facts,
             "page": f"institutions/{inst_id}/",
             "badges": badges,
-            "results": [result_with_publication(r, g.publications) for r in g.history[inst_id]],
+            "results": [
+                result_with_publication(r, g.publications)
+                for r in (g.history[inst_id] if results else [])
+            ],
         }
+
+    def institution_json(self, inst_id: str, results: list[str]) -> bytes:
+        """``data/institutions/<id>.json`` around its results already written as JSON (the
+        same texts go into data/scores.json: each result is written once for both)."""
+        document = self.institution_document(inst_id, results=False)
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        assert text.endswith('"results":[]}')
+        return (text[: -len("]}")] + ",".join(results) + "]}\n").encode("utf-8")
 
     def badges(self) -> dict[str, bytes]:
         g, fw = self.g, self.fw
@@ -402,10 +413,6 @@ class Comparisons:
         yield COMPARE_DATA_JS, f"window.{DATA_GLOBAL} = {script};\n".encode()
         yield COMPARE_JS, _asset("scorecard-compare.js")
         yield COMPARE_CSS, _asset("scorecard-compare.css")
-        for inst_id in self.g.shown_ids:
-            document = self.institution_document(inst_id)
-            text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-            yield f"data/institutions/{inst_id}.json", (text + "\n").encode("utf-8")
         yield from self.badges().items()
 
 

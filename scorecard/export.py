@@ -8,12 +8,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from scorecard.audience import ScoreSet
 from scorecard.explain import Publications, published_dict
-from scorecard.score import MetricResult, PillarResult, Result
+from scorecard.score import MetricResult, PackedMetrics, PillarResult, Result
 
 FORMAT = "scorecard-scores/1"
 
@@ -47,6 +48,28 @@ def _pillar(p: PillarResult) -> dict[str, Any]:
     if p.status != "scored":
         out["status"] = p.status
     return out
+
+
+def metrics_json(metrics: Mapping[str, MetricResult]) -> str:
+    """A result's metrics as compact JSON, as ``scores_json_parts(compact=True)`` writes them."""
+    shown = {mid: _metric(m) for mid, m in metrics.items()}
+    return json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
+
+
+#: Where a result's metrics go when their JSON was made beforehand (``PackedMetrics``).
+_METRICS_HERE = "\x00metrics"
+
+
+def _result_json(r: Result, publications: Publications | None) -> str:
+    """One result as compact JSON: the same text ``json.dumps`` makes of its dict."""
+    made = r.metrics.exported_json() if isinstance(r.metrics, PackedMetrics) else None
+    if made is None:
+        whole = result_with_publication(r, publications)
+        return json.dumps(whole, ensure_ascii=False, separators=(",", ":"))
+    out = result_with_publication(replace(r, metrics={}), publications)
+    out["metrics"] = _METRICS_HERE
+    text = json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+    return text.replace(json.dumps(_METRICS_HERE), made, 1)
 
 
 def result_dict(r: Result) -> dict[str, Any]:
@@ -91,11 +114,17 @@ def scores_json(scores: ScoreSet, publications: Publications | None = None) -> s
 
 
 def scores_json_parts(
-    scores: ScoreSet, publications: Publications | None = None, *, compact: bool = False
+    scores: ScoreSet,
+    publications: Publications | None = None,
+    *,
+    compact: bool = False,
+    each_institution: Callable[[str, list[str]], None] | None = None,
 ) -> Iterator[str]:
     """``scores_json`` piece by piece, one result at a time, so that the scores of a national
     project (a hundred thousand results) never sit in memory as one text; ``compact``: without
-    indentation (the site's data files), which Python also writes many times faster."""
+    indentation (the site's data files), which Python also writes many times faster;
+    ``each_institution``: given each institution's id and its results as JSON texts, once its
+    last result is written (the site's per-institution files reuse them)."""
     layout: dict[str, Any] = {"separators": (",", ":")} if compact else {"indent": 2}
     head = scores_document(ScoreSet(scores.audience, scores.framework, [], scores.identities))
     text = json.dumps(head, ensure_ascii=False, **layout)
@@ -106,8 +135,19 @@ def scores_json_parts(
         return
     yield text[: -len(closing)] + ("" if compact else "\n")
     last = len(scores.results) - 1
+    texts: list[str] = []
     for i, r in enumerate(scores.results):
-        item = json.dumps(result_with_publication(r, publications), ensure_ascii=False, **layout)
+        if compact:
+            item = _result_json(r, publications)
+        else:
+            item = json.dumps(
+                result_with_publication(r, publications), ensure_ascii=False, **layout
+            )
+        if each_institution is not None:
+            texts.append(item)
+            if i == last or scores.results[i + 1].institution != r.institution:
+                each_institution(r.institution, texts)
+                texts = []
         if compact:
             yield item + ("," if i < last else "")
         else:

@@ -12,8 +12,9 @@ import math
 import pickle
 import zlib
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass, replace
+from typing import Any
 
 from scorecard.model import Framework, MetricDef, Status
 
@@ -49,17 +50,25 @@ class PackedMetrics(Mapping[str, MetricResult]):
     (the last few unpacked are kept at hand).
     """
 
-    __slots__ = ("packed",)
+    __slots__ = ("packed", "exported")
 
-    def __init__(self, packed: bytes) -> None:
+    def __init__(self, packed: bytes, exported: bytes = b"") -> None:
         self.packed = packed
+        #: the results as the scores' JSON writes them, compact and compressed (or b""), made
+        #: where the audit was read so that writing a national site's data files is a copy
+        self.exported = exported
 
     @classmethod
-    def pack(cls, metrics: Mapping[str, MetricResult]) -> PackedMetrics:
+    def pack(cls, metrics: Mapping[str, MetricResult], exported: str = "") -> PackedMetrics:
         rows = tuple(
             (mid, m.status, m.value, m.n, m.ci95, m.score, m.reason) for mid, m in metrics.items()
         )
-        return cls(zlib.compress(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL), 1))
+        packed = zlib.compress(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        return cls(packed, zlib.compress(exported.encode("utf-8"), 1) if exported else b"")
+
+    def exported_json(self) -> str | None:
+        """The compact JSON of the results, if it was made when they were packed."""
+        return zlib.decompress(self.exported).decode("utf-8") if self.exported else None
 
     def _metrics(self) -> dict[str, MetricResult]:
         return _unpack(self.packed)
@@ -73,11 +82,27 @@ class PackedMetrics(Mapping[str, MetricResult]):
     def __len__(self) -> int:
         return len(self._metrics())
 
+    # Unpacked once per call, not once per metric as Mapping's own methods would.
+    def __contains__(self, metric_id: object) -> bool:
+        return metric_id in self._metrics()
+
+    def get(self, metric_id: str, default: Any = None) -> Any:
+        return self._metrics().get(metric_id, default)
+
+    def items(self) -> ItemsView[str, MetricResult]:
+        return self._metrics().items()
+
+    def values(self) -> ValuesView[MetricResult]:
+        return self._metrics().values()
+
+    def keys(self) -> KeysView[str]:
+        return self._metrics().keys()
+
     def __repr__(self) -> str:
         return f"PackedMetrics({self._metrics()!r})"
 
-    def __reduce__(self) -> tuple[type[PackedMetrics], tuple[bytes]]:
-        return (PackedMetrics, (self.packed,))
+    def __reduce__(self) -> tuple[type[PackedMetrics], tuple[bytes, bytes]]:
+        return (PackedMetrics, (self.packed, self.exported))
 
 
 @functools.lru_cache(maxsize=256)

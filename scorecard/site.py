@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import errno
+import gc
 import gzip
 import html
 import json
@@ -236,7 +237,12 @@ def gather_audience(
         page_paths.append(path)
         user_nav.append({html.escape(title): path})
 
-    files.write_parts("data/scores.json", scores_json_parts(scores, publications, compact=True))
+    def institution_file(inst_id: str, results: list[str]) -> None:
+        files[f"data/institutions/{inst_id}.json"] = comparisons.institution_json(inst_id, results)
+
+    # Each result is written once, as JSON, into data/scores.json and its institution's file.
+    parts = scores_json_parts(scores, publications, compact=True, each_institution=institution_file)
+    files.write_parts("data/scores.json", parts)
     files.update(comparisons.files())
     files["data/scores.csv"] = scores_csv(scores).encode("utf-8")
     for name, schema in schemas().items():
@@ -382,17 +388,18 @@ def content_epoch(project: Project, audience: Audience) -> int:
 
 
 @contextmanager
-def source_date(project: Project, audience: Audience) -> Iterator[None]:
+def source_date(epoch: int) -> Iterator[None]:
     """SOURCE_DATE_EPOCH from the content while MkDocs runs, unless it is set already.
 
     MkDocs dates the sitemap (`lastmod`, and the gzip header of sitemap.xml.gz) by it, or
-    else by the clock; from the content, the same content always gives the same site.
+    else by the clock; from the content (``content_epoch``), the same content always gives the
+    same site.
     """
     before = os.environ.get("SOURCE_DATE_EPOCH")
     if before:
         yield
         return
-    os.environ["SOURCE_DATE_EPOCH"] = str(content_epoch(project, audience))
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
         yield
     finally:
@@ -522,7 +529,23 @@ def canaries(project: Project) -> list[str]:
     return sorted(found - shared)
 
 
-def verify(site: Path, build: AudienceBuild, project: Project) -> None:
+@dataclass(frozen=True)
+class PublicScan:
+    """What the public build's scan looks for: internal texts, and the ids of institutions
+    that are not published by name."""
+
+    secrets: list[str]
+    private_ids: list[str]
+
+
+def public_scan(project: Project) -> PublicScan:
+    private_ids = [
+        i.id for i in project.institutions.values() if i.data.publish != "named" and len(i.id) >= 5
+    ]
+    return PublicScan(canaries(project), private_ids)
+
+
+def verify(site: Path, build: AudienceBuild, project: Project | PublicScan) -> None:
     """Check a built site before it may replace the previous one."""
     missing = [p for p in build.page_paths if not (site / _html_path(p)).is_file()]
     if missing:
@@ -534,10 +557,8 @@ def verify(site: Path, build: AudienceBuild, project: Project) -> None:
                     continue
                 raise BuildError(f"internal page {path.relative_to(site)} lacks noindex")
         return
-    secrets = canaries(project)
-    private_ids = [
-        i.id for i in project.institutions.values() if i.data.publish != "named" and len(i.id) >= 5
-    ]
+    scan = project if isinstance(project, PublicScan) else public_scan(project)
+    secrets, private_ids = scan.secrets, scan.private_ids
     id_pattern = (
         re.compile(r"(?<![a-z0-9-])(" + "|".join(map(re.escape, private_ids)) + r")(?![a-z0-9-])")
         if private_ids
@@ -749,7 +770,7 @@ def build_site(
         with build_lock(out):
             recover(out)
             try:
-                built: list[tuple[AudienceBuild, Path]] = []
+                staged: list[tuple[AudienceBuild, Path]] = []
                 for audience in audiences:
                     staging = staging_root / audience
                     if staging.exists():
@@ -766,15 +787,24 @@ def build_site(
                     )
                     clock = timed("render", clock)
                     config_path = write_staging(root, staging, build, user_config, user_data)
+                    staged.append((build, config_path))
                     clock = timed("write", clock)
+                # MkDocs holds every page in memory: what the project held is let go first.
+                epochs = {a: content_epoch(project, a) for a in audiences}
+                scan = public_scan(project) if "public" in audiences else None
+                del project
+                gc.collect()
+                built: list[tuple[AudienceBuild, Path]] = []
+                for build, config_path in staged:
                     progress(f"building {build.audience} site with MkDocs", 0, 1)
-                    with source_date(project, build.audience):
+                    with source_date(epochs[build.audience]):
                         report.warnings += run_mkdocs(config_path, strict=strict)
                     clock = timed("mkdocs", clock)
                     progress(f"checking {build.audience} site", 0, 1)
-                    verify(staging / "site", build, project)
+                    site = config_path.parent / "site"
+                    verify(site, build, scan or PublicScan([], []))
                     clock = timed("verify", clock)
-                    built.append((build, staging / "site"))
+                    built.append((build, site))
                 for build, site in built:
                     swap_in(site, out / build.audience)
                     report.audiences[build.audience] = out / build.audience

@@ -27,6 +27,12 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
+      # Checked audits from earlier runs: a large project then reads only the files that changed.
+      - uses: actions/cache@v4
+        with:
+          path: ~/.cache/scorecard
+          key: scorecard-${{ github.sha }}
+          restore-keys: scorecard-
       - run: pip install scorecard
       - name: Validate (annotations on the files)
         run: scorecard validate --format github

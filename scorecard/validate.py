@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
@@ -76,12 +77,24 @@ def find_content(root: Path) -> ContentFiles:
     if not content.is_dir():
         return files
     inside = root.resolve()
+    # The search does not enter linked folders, so only a link, or a content folder that is
+    # itself elsewhere, can lead outside: other files need one lstat, not a resolve each.
+    content_inside = not _refusal(content, inside)
     for path in sorted(content.rglob("*")):
-        why = _refusal(path, inside)
+        try:
+            mode = path.lstat().st_mode
+        except OSError:
+            continue  # gone since the search saw it
+        if stat.S_ISLNK(mode) or not content_inside:
+            why = _refusal(path, inside)
+        elif not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            why = "is not a regular file (a pipe, socket or device); it is not read"
+        else:
+            why = ""
         if why:
             files.refused.append((path, why))
             continue
-        if path.is_dir():
+        if stat.S_ISDIR(mode) or (stat.S_ISLNK(mode) and path.is_dir()):
             continue
         parts = path.relative_to(content).parts
         yaml_file = path.suffix in YAML_SUFFIXES
@@ -285,6 +298,8 @@ MAX_NOTES = 10_000
 
 def long_texts(doc: Document, data: Any, path: KeyPath = ()) -> list[Finding]:
     """A finding for each text longer than its field may be."""
+    if not path and not _any_long_text(data):
+        return []  # the common case, told without building a path for every value
     if isinstance(data, dict):
         items: Iterable[tuple[Any, Any]] = data.items()
     elif isinstance(data, list):
@@ -302,6 +317,20 @@ def long_texts(doc: Document, data: Any, path: KeyPath = ()) -> list[Finding]:
             ]
         return []
     return [f for key, value in items for f in long_texts(doc, value, (*path, key))]
+
+
+def _any_long_text(data: Any) -> bool:
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if len(value) > MAX_TEXT:
+                return True
+        elif isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
 
 
 # --- the framework -------------------------------------------------------------------------

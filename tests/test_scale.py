@@ -124,3 +124,22 @@ def test_a_large_build_writes_its_data_files(large: Path, tmp_path: Path) -> Non
     assert report.pages > 60
     institution_files = list((out / "public" / "data" / "institutions").glob("*.json"))
     assert len(institution_files) >= 55  # named and anonymous ones; private ones are left out
+
+
+def test_each_result_is_the_same_in_scores_json_and_its_institution_file(
+    large: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    build_site(large, out, ["public"])
+    data = out / "public" / "data"
+    scores = json.loads((data / "scores.json").read_text(encoding="utf-8"))
+    by_institution: dict[str, list[dict[str, object]]] = {}
+    for result in scores["results"]:
+        by_institution.setdefault(result["institution"], []).append(result)
+    files = sorted((data / "institutions").glob("*.json"))
+    assert sorted(p.stem for p in files) == sorted(by_institution)
+    for path in files:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        assert document["format"] == "scorecard-institution/1"
+        assert document["institution"]["id"] == path.stem
+        assert document["results"] == by_institution[path.stem]
