@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from scorecard import __version__
+from scorecard import __version__, cache
 from scorecard.audience import (
     audit_internal_texts,
     audit_public_texts,
@@ -128,17 +128,6 @@ def _read_chunk(chunk: list[tuple[str, str]]) -> list[tuple[list[Finding], Any]]
 # --- the cache ------------------------------------------------------------------------------
 
 
-def cache_folder() -> Path | None:
-    """Where checked audits are kept between runs: ``SCORECARD_CACHE_DIR``, else the user's
-    cache folder; none when ``SCORECARD_CACHE_DIR`` is empty or 0. Never inside the project,
-    where a change under review could plant a cache for the build to load."""
-    chosen = os.environ.get("SCORECARD_CACHE_DIR")
-    if chosen is not None:
-        return Path(chosen) if chosen not in ("", "0") else None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "scorecard"
-
-
 @functools.lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
     """A hash of this program's own files: a new version may check or score differently."""
@@ -159,20 +148,16 @@ class AuditCache:
     Files with findings are always read again, so their findings are always shown.
     """
 
-    def __init__(self, folder: Path, root: Path, reading: Reading) -> None:
+    def __init__(self, root: Path, reading: Reading) -> None:
         name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
         scored = "-".join(reading.audiences) or "unscored"  # validate and build keep their own
-        self.path = folder / f"audits-{name}-{scored}.pickle"
+        self.name = f"audits-{name}-{scored}.pickle"
         self.context = (_code_fingerprint(), reading.framework.sha256, reading.audiences)
         self.entries: dict[tuple[str, bytes, str], tuple[Any, ...]] = {}
         self.fresh: dict[tuple[str, bytes, str], tuple[Any, ...]] = {}
-        try:
-            with self.path.open("rb") as handle:
-                context, entries = pickle.load(handle)
-            if context == self.context and isinstance(entries, dict):
-                self.entries = entries
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
-            pass
+        context, entries = cache.fetch(self.name, pickle.load) or (None, None)
+        if context == self.context and isinstance(entries, dict):
+            self.entries = entries
 
     @staticmethod
     def key(path: Path, shown: str, reading: Reading) -> tuple[str, bytes, str] | None:
@@ -189,14 +174,8 @@ class AuditCache:
         """Keep what this run read (and only that: files since removed are dropped)."""
         if self.fresh.keys() == self.entries.keys():
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            part = self.path.with_name(f"{self.path.name}.{os.getpid()}.part")
-            with part.open("wb") as handle:
-                pickle.dump((self.context, self.fresh), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(part, self.path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        kept = (self.context, self.fresh)
+        cache.keep(self.name, lambda handle: pickle.dump(kept, handle, pickle.HIGHEST_PROTOCOL))
 
 
 def read_audits(
@@ -204,13 +183,12 @@ def read_audits(
 ) -> Iterator[tuple[Audit | None, list[Finding]]]:
     """Each audit file (path, name to show) read, checked and scored, in the order given;
     with ``root``, files unchanged since an earlier run of the project come from the cache."""
-    folder = cache_folder() if root is not None else None
-    if folder is None or root is None:
+    if root is None or cache.cache_folder() is None:
         yield from _read_all(files, reading)
         return
-    cache = AuditCache(folder, root, reading)
+    kept = AuditCache(root, reading)
     keys = [AuditCache.key(path, shown, reading) for path, shown in files]
-    missing = [i for i, key in enumerate(keys) if key is None or key not in cache.entries]
+    missing = [i for i, key in enumerate(keys) if key is None or key not in kept.entries]
     read = _read_all([files[i] for i in missing], reading)
     pending = iter(missing)
     upcoming = next(pending, None)
@@ -219,14 +197,14 @@ def read_audits(
             audit, findings = next(read)
             upcoming = next(pending, None)
             if key is not None and audit is not None and not findings:
-                cache.fresh[key] = _sent(audit)
+                kept.fresh[key] = _sent(audit)
             yield audit, findings
         else:
             assert key is not None
-            sent = cache.entries[key]
-            cache.fresh[key] = sent
+            sent = kept.entries[key]
+            kept.fresh[key] = sent
             yield _received(sent), []
-    cache.save()
+    kept.save()
 
 
 def _read_all(

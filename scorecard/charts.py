@@ -26,7 +26,6 @@ import functools
 import html
 import json
 import math
-import os
 import re
 import statistics
 import zlib
@@ -36,6 +35,8 @@ from typing import Any, Final, NamedTuple
 
 import altair as alt
 import vl_convert
+
+from scorecard import cache
 
 __all__ = [
     "BINS",
@@ -1303,25 +1304,13 @@ def _vega_lite_version() -> str | None:
 def _bundle(version: str | None) -> str:
     """Vega, Vega-Lite and vega-embed as one script; made once per version of vl-convert and
     kept in the cache folder, since making it takes a second or two."""
-    from scorecard.audits import cache_folder
-
-    key = f"{getattr(vl_convert, '__version__', '')}-{version}-{zlib.crc32(_EXPORTS.encode())}"
-    folder = cache_folder()
-    kept = folder / f"vega-{key}.js" if folder is not None else None
-    if kept is not None and kept.is_file():
-        try:
-            return kept.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            pass
-    bundle = vl_convert.javascript_bundle(_EXPORTS, vl_version=version)
+    made_by = getattr(vl_convert, "__version__", "")
+    name = f"vega-{made_by}-{version}-{zlib.crc32(_EXPORTS.encode())}.js"
+    kept = cache.fetch(name, lambda handle: handle.read().decode("utf-8"))
     if kept is not None:
-        try:
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            part = kept.with_name(f"{kept.name}.{os.getpid()}.part")
-            part.write_text(bundle, encoding="utf-8")
-            os.replace(part, kept)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        return kept
+    bundle = vl_convert.javascript_bundle(_EXPORTS, vl_version=version)
+    cache.keep(name, lambda handle: handle.write(bundle.encode("utf-8")))
     return bundle
 
 

@@ -182,3 +182,15 @@ def hostile_files() -> dict[str, str | Mapping[str, Any]]:
             "notes": notes_lines,
         },
     }
+
+
+def institution(name: str, publish: str, **more: Any) -> dict[str, Any]:
+    """An institution file's values: a community hospital in the peer group `community`."""
+    return {
+        "name": name,
+        "kind": "community-hospital",
+        "region": "US-VT",
+        "peer_group": "community",
+        "publish": publish,
+        **more,
+    }

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from site_helpers import chart_specs, snapshot, write_tree
+from site_helpers import chart_specs, institution, snapshot, write_tree
 
 from scorecard.model import Audience
 from scorecard.render import environment
@@ -84,17 +84,6 @@ SHOWN_INTERNALLY = {
     "anonymous-name",
     "anonymous-auditor",
 }
-
-
-def institution(name: str, publish: str, **more: Any) -> dict[str, Any]:
-    return {
-        "name": name,
-        "kind": "community-hospital",
-        "region": "US-VT",
-        "peer_group": "community",
-        "publish": publish,
-        **more,
-    }
 
 
 def audit(auditor: str, **more: Any) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from site_helpers import (  # tests/ is on sys.path (no __init__.py)
     evaluated,
     hostile_files,
     html_pages,
+    institution,
     page_text,
     site_texts,
     snapshot,
@@ -269,23 +270,13 @@ def _canary_audit(auditor: str) -> dict[str, Any]:
     }
 
 
-def _institution(name: str, publish: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "kind": "community-hospital",
-        "region": "US-VT",
-        "peer_group": "community",
-        "publish": publish,
-    }
-
-
 CANARY_FILES: Mapping[str, str | Mapping[str, Any]] = {
-    "content/institutions/alderbank.yml": _institution("Alderbank General Hospital", "named"),
-    "content/institutions/hollowmere.yml": _institution(
+    "content/institutions/alderbank.yml": institution("Alderbank General Hospital", "named"),
+    "content/institutions/hollowmere.yml": institution(
         f"Hollowmere {CANARIES['private']} Hospital", "private"
     ),
     "content/institutions/brackenhurst.yml": {
-        **_institution(f"Brackenhurst {CANARIES['anonymous']} Clinic", "anonymous"),
+        **institution(f"Brackenhurst {CANARIES['anonymous']} Clinic", "anonymous"),
         "website": "https://brackenhurst.example.org/",
     },
     "content/audits/alderbank/2026-Q3.yml": _canary_audit("Office of Wellbeing"),
@@ -332,7 +323,7 @@ def test_public_scores_leave_out_internal_metrics(canary_site: Path) -> None:
     )
 
 
-def test_internal_site_shows_notes_owners_units_and_every_institution(canary_site: Path) -> None:
+def test_internal_site_shows_notes_owners_units_and_everyinstitution(canary_site: Path) -> None:
     page = page_text(canary_site / "internal" / "institutions" / "alderbank" / "index.html")
     for kind in ("note", "owner", "unit"):
         assert CANARIES[kind] in page, kind
@@ -374,7 +365,7 @@ def good_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, di
     root = write_tree(
         tmp_path_factory.mktemp("good"),
         {
-            "content/institutions/north-valley.yml": _institution("North Valley Hospital", "named"),
+            "content/institutions/north-valley.yml": institution("North Valley Hospital", "named"),
             "content/audits/north-valley/2026-Q3.yml": _canary_audit("Office of Wellbeing"),
         },
     )
@@ -455,8 +446,8 @@ def test_template_overrides_extend_the_built_in_ones(tmp_path: Path) -> None:
     root = write_tree(
         tmp_path / "project",
         {
-            "content/institutions/north-valley.yml": _institution("North Valley Hospital", "named"),
-            "content/institutions/south-ridge.yml": _institution("South Ridge Hospital", "named"),
+            "content/institutions/north-valley.yml": institution("North Valley Hospital", "named"),
+            "content/institutions/south-ridge.yml": institution("South Ridge Hospital", "named"),
             "content/audits/north-valley/2026-Q3.yml": _canary_audit("Office of Wellbeing"),
             "content/audits/south-ridge/2026-Q3.yml": _canary_audit("Office of Wellbeing"),
             "site_templates/institution.md.j2": (
