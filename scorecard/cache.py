@@ -6,6 +6,7 @@ to load. A cache that cannot be read or written only costs time: no error comes 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 from collections.abc import Callable
@@ -52,4 +53,5 @@ def keep(name: str, write: Callable[[BinaryIO], object]) -> None:
             write(handle)
         os.replace(part, target)
     except OSError:
-        part.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a folder we may not write to: nothing to tidy
+            part.unlink(missing_ok=True)
