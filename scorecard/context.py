@@ -164,6 +164,7 @@ class InstitutionContext:
     next_steps: list[NextStep] = field(default_factory=list)  # distance to the next grade
     badge: BadgeView | None = None  # the SVG badges and the snippet to embed them
     peer_group_url: str = ""  # the peer group's page, ranked in tiers
+    searchable: bool = True  # in the site's search index (not above pages.SEARCHED_UP_TO)
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,7 @@ class InstitutionsIndexContext:
     site: Site
     institutions: list[InstitutionRow]
     peer_groups: list[tuple[str, int]]
+    searchable: bool = True  # the institutions' own pages are in the search index
 
 
 # --- formatting ----------------------------------------------------------------------------

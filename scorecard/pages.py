@@ -62,6 +62,10 @@ from scorecard.score import MetricResult, Result, score_metric
 
 MOVERS = 5
 HEATMAP_UP_TO = 60  # more institutions than this: no heat map on the home page, only the table
+# More institutions than this: their pages stay out of the search index, which would otherwise
+# grow by about 12 KB per institution (70 MB for 6,000) and take a browser minutes to load;
+# an institution is found by name on the Institutions page, which the index holds.
+SEARCHED_UP_TO = 300
 KIND_NAMES = {
     "academic-medical-center": "Academic medical center",
     "community-hospital": "Community hospital",
@@ -236,6 +240,7 @@ class Gatherer:
             site=self.site,
             institutions=[self._row(i, "../") for i in self.shown_ids],
             peer_groups=sorted(groups.items()),
+            searchable=len(self.shown_ids) <= SEARCHED_UP_TO,
         )
         return Page("institutions/index.md", ["institutions.md.j2"], context, "Institutions")
 
@@ -336,6 +341,7 @@ class Gatherer:
             notes=view.notes,
             charts=chart_map,
             summary=summary,
+            searchable=len(self.shown_ids) <= SEARCHED_UP_TO,
             **self._explained(inst_id),
         )
         return Page(

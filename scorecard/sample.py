@@ -902,7 +902,6 @@ plugins:
 markdown_extensions:
   - tables
   - attr_list
-  - md_in_html
   - admonition
   - toc:
       permalink: true

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scorecard import audits
+from scorecard import audits, pages
 from scorecard.audience import score_project
 from scorecard.export import scores_document, scores_json, scores_json_parts
 from scorecard.sample import write_sample_project
@@ -143,3 +143,29 @@ def test_each_result_is_the_same_in_scores_json_and_its_institution_file(
         assert document["format"] == "scorecard-institution/1"
         assert document["institution"]["id"] == path.stem
         assert document["results"] == by_institution[path.stem]
+
+
+def _searched_pages(site: Path) -> set[str]:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return {doc["location"].split("#")[0] for doc in index["docs"]}
+
+
+def test_institution_pages_leave_the_search_index_of_a_large_site(
+    large: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small = tmp_path / "small"
+    build_site(large, small, ["public"])
+    ids = [p.stem for p in (small / "public" / "data" / "institutions").glob("*.json")]
+    searched = _searched_pages(small / "public")
+    assert all(f"institutions/{i}/" in searched for i in ids)  # 60: each page is searched
+
+    monkeypatch.setattr(pages, "SEARCHED_UP_TO", 30)
+    out = tmp_path / "site"
+    build_site(large, out, ["public"])
+    searched = _searched_pages(out / "public")
+    assert not [p for p in searched if p.startswith("institutions/") and p != "institutions/"]
+    assert "institutions/" in searched  # the list with every name still is
+    listed = (out / "public" / "institutions" / "index.html").read_text(encoding="utf-8")
+    assert "search finds an institution by its name in this list" in listed
+    index = (out / "public" / "search" / "search_index.json").stat().st_size
+    assert index < (small / "public" / "search" / "search_index.json").stat().st_size / 3
