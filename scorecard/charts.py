@@ -26,10 +26,12 @@ import functools
 import html
 import json
 import math
+import multiprocessing
 import re
 import statistics
 import zlib
 from collections.abc import Collection, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
 
@@ -60,6 +62,7 @@ __all__ = [
     "histogram",
     "pillar_scores",
     "runtime_files",
+    "start_runtime",
     "spec_text",
     "spread",
     "trend",
@@ -1301,21 +1304,57 @@ def _vega_lite_version() -> str | None:
     return wanted if wanted in vl_convert.get_vegalite_versions() else None
 
 
+def _bundle_name(version: str | None) -> str:
+    made_by = getattr(vl_convert, "__version__", "")
+    return f"vega-{made_by}-{version}-{zlib.crc32(_EXPORTS.encode())}.js"
+
+
+def _make_bundle(version: str | None) -> str:
+    return vl_convert.javascript_bundle(_EXPORTS, vl_version=version)
+
+
+_making: dict[str | None, Future[str]] = {}  # bundles being made on another core, by version
+
+
+def start_runtime() -> None:
+    """Begin making the Vega bundle on another core when the cache folder has none, so that
+    pages render meanwhile: making it takes a second or two (and holds Python's lock, so a
+    thread would not do). Where processes cannot be forked, the bundle is made when asked for.
+    Call it after any pool of workers has been forked and closed."""
+    version = _vega_lite_version()
+    if version in _making or _made_runtime.cache_info().currsize:
+        return
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return
+    if cache.fetch(_bundle_name(version), lambda handle: True):
+        return
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    _making[version] = pool.submit(_make_bundle, version)
+    pool.shutdown(wait=False)
+
+
 def _bundle(version: str | None) -> str:
     """Vega, Vega-Lite and vega-embed as one script; made once per version of vl-convert and
     kept in the cache folder, since making it takes a second or two."""
-    made_by = getattr(vl_convert, "__version__", "")
-    name = f"vega-{made_by}-{version}-{zlib.crc32(_EXPORTS.encode())}.js"
+    name = _bundle_name(version)
     kept = cache.fetch(name, lambda handle: handle.read().decode("utf-8"))
     if kept is not None:
         return kept
-    bundle = vl_convert.javascript_bundle(_EXPORTS, vl_version=version)
+    making = _making.pop(version, None)
+    try:
+        bundle = making.result() if making is not None else _make_bundle(version)
+    except Exception:  # noqa: BLE001 - the other process failed (killed, say): make it here
+        bundle = _make_bundle(version)
     cache.keep(name, lambda handle: handle.write(bundle.encode("utf-8")))
     return bundle
 
 
-@functools.lru_cache(maxsize=1)
 def _runtime() -> tuple[tuple[str, bytes], ...]:
+    return _made_runtime()
+
+
+@functools.lru_cache(maxsize=1)
+def _made_runtime() -> tuple[tuple[str, bytes], ...]:
     version = _vega_lite_version()
     bundle = _bundle(version)
     header = (

@@ -356,7 +356,9 @@ class _Progress:
             self.last = text
 
     def close(self) -> None:
-        if self.enabled and self.last:
+        # The line may be another process's (a build validates and renders in one of its
+        # own), so this one's `last` cannot tell whether there is a line to clear.
+        if self.enabled:
             click.echo("\r\033[K", nl=False, err=True)
 
 

@@ -42,9 +42,11 @@ class LeakScanner:
     def __init__(self, secrets: Iterable[str]) -> None:
         self.automaton = ahocorasick.Automaton()
         count = 0
+        self.longest = 0  # characters of the longest form: how far apart two pieces overlap
         for secret in secrets:
             for form in encodings(secret):
                 self.automaton.add_word(form, secret)
+                self.longest = max(self.longest, len(form))
                 count += 1
         self.empty = count == 0
         if not self.empty:

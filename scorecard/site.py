@@ -10,6 +10,8 @@ same site builds with MkDocs' successors.
 from __future__ import annotations
 
 import calendar
+import codecs
+import ctypes
 import errno
 import gc
 import gzip
@@ -22,7 +24,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from itertools import chain
@@ -32,6 +34,7 @@ from typing import Any
 import jinja2
 
 from scorecard import charts
+from scorecard.apart import StoppedApart, steps_apart
 from scorecard.audience import AUDIENCES, included, internal_texts, public_texts, score_project
 from scorecard.comparisons import COMPARE_CSS, COMPARE_JS, Comparisons
 from scorecard.explain import Publications, read_publications
@@ -79,6 +82,9 @@ class BuildError(Exception):
     def __init__(self, message: str, findings: list[Finding] | None = None) -> None:
         super().__init__(message)
         self.findings = findings or []
+
+    def __reduce__(self) -> tuple[Any, ...]:  # findings too, from the process of the steps
+        return (BuildError, (str(self), self.findings))
 
 
 class DocsFiles:
@@ -409,6 +415,15 @@ def source_date(epoch: int) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = before
 
 
+def _return_freed_memory() -> None:
+    """Give the memory Python has freed back to the system (glibc keeps it otherwise), so
+    that MkDocs, which holds every page at once, starts from what is still in use."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def run_mkdocs(config_path: Path, *, strict: bool) -> list[str]:
     """Build with MkDocs in this process; returns its warnings."""
     from mkdocs.commands.build import build as mkdocs_build
@@ -437,9 +452,17 @@ def run_mkdocs(config_path: Path, *, strict: bool) -> list[str]:
 # --- verify --------------------------------------------------------------------------------
 
 
-def _output_texts(site: Path) -> Iterable[tuple[Path, str]]:
+#: A data file larger than this is read in pieces of this size: the largest (scores.json of a
+#: national site) is hundreds of megabytes, and held whole, as text, it would be the build's
+#: peak of memory.
+PIECE = 1 << 24
+
+
+def _output_texts(site: Path, overlap: int) -> Iterable[tuple[Path, Iterable[str]]]:
     """Every file of a built site as text (decompressed), but images, fonts and vendor code;
-    a page's chart specs written out as text (they are base64 in the page)."""
+    a page's chart specs written out as text (they are base64 in the page). A large file comes
+    in pieces, each starting ``overlap`` characters before the end of the one before, so that a
+    text that long or shorter lies whole in one of them."""
     for path in sorted(site.rglob("*")):
         if not path.is_file() or path.suffix in SKIPPED_SUFFIXES:
             continue
@@ -448,14 +471,33 @@ def _output_texts(site: Path) -> Iterable[tuple[Path, str]]:
             continue
         if "/assets/stylesheets/" in posix:  # the theme's own CSS: `overflow: hidden` is no leak
             continue
-        raw = path.read_bytes()
-        if path.suffix == ".gz":
-            try:
-                raw = gzip.decompress(raw)
-            except (OSError, EOFError):
-                pass
-        text = raw.decode("utf-8", errors="replace")
-        yield path, charts.with_plain_specs(text) if path.suffix == ".html" else text
+        if path.suffix not in (".gz", ".html") and path.stat().st_size > PIECE:
+            yield path, _pieces(path, overlap)
+            continue
+        yield path, [_whole_text(path)]
+
+
+def _whole_text(path: Path) -> str:
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError):
+            pass
+    text = raw.decode("utf-8", errors="replace")
+    return charts.with_plain_specs(text) if path.suffix == ".html" else text
+
+
+def _pieces(path: Path, overlap: int) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    tail = ""
+    with path.open("rb") as handle:
+        while block := handle.read(PIECE):
+            text = tail + decoder.decode(block)
+            yield text
+            tail = text[len(text) - overlap :] if overlap else ""
+    if rest := decoder.decode(b"", final=True):
+        yield tail + rest
 
 
 class _Shown(HTMLParser):
@@ -569,17 +611,22 @@ def verify(site: Path, build: AudienceBuild, project: Project | PublicScan) -> N
     # only a file where an id occurs is taken apart (HTML parsed, JSON read). Ids are slugs,
     # which none of the encodings the build writes (HTML, JSON, base64 specs decoded) changes.
     named_by = LeakScanner(private_ids)
-    for path, text in _output_texts(site):
-        secret = scanner.find(text)
-        if secret is not None:
-            raise BuildError(
-                f"the public site would contain internal text ({secret[:40]!r}) in "
-                f"{path.relative_to(site)}; the public build was stopped and the previous "
-                "public site kept"
-            )
-        if id_pattern is None or named_by.find(text) is None:
+    for path, pieces in _output_texts(site, max(scanner.longest, named_by.longest)):
+        named = None
+        for text in pieces:
+            secret = scanner.find(text)
+            if secret is not None:
+                raise BuildError(
+                    f"the public site would contain internal text ({secret[:40]!r}) in "
+                    f"{path.relative_to(site)}; the public build was stopped and the previous "
+                    "public site kept"
+                )
+            if named is None and id_pattern is not None and named_by.find(text) is not None:
+                named = text
+        if named is None or id_pattern is None:
             continue
-        if match := id_pattern.search(_identifying(path, text)):
+        whole = named if isinstance(pieces, list) else _whole_text(path)
+        if match := id_pattern.search(_identifying(path, whole)):
             raise BuildError(
                 f"the public site would name the unpublished institution `{match.group(1)}` "
                 f"in {path.relative_to(site)}; the previous public site was kept"
@@ -725,6 +772,74 @@ def io_problem(err: OSError, out: Path) -> str:
 # --- the whole build -----------------------------------------------------------------------
 
 
+@dataclass
+class Checked:
+    """The first step of a build: what validation found, and whether the build goes on."""
+
+    findings: list[Finding]
+    ok: bool
+    seconds: dict[str, float]
+
+
+@dataclass
+class Staged:
+    """The second step: each audience's docs folder and mkdocs.yml, ready for MkDocs."""
+
+    staged: list[tuple[AudienceBuild, Path]]
+    epochs: dict[Audience, int]
+    scan: PublicScan | None
+    seconds: dict[str, float]
+
+
+def prepare(
+    root: Path, out: Path, audiences: tuple[Audience, ...], strict: bool, progress: Progress
+) -> Iterator[Checked | Staged]:
+    """The steps of a build before MkDocs: validate and score (`Checked`), then, once asked
+    again (the caller holds the build lock), render every page into the staging folder
+    (`Staged`)."""
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def timed(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[stage] = seconds.get(stage, 0.0) + now - clock
+        clock = now
+
+    progress("validating", 0, 1)
+    project, findings = validate_project(root, audiences)
+    ok = project is not None and not has_errors(findings, strict=strict)
+    user_config, user_data = _user_config(root) if ok else (None, {})
+    timed("validate")
+    yield Checked(findings, ok, seconds)
+    if project is None or not ok:
+        return
+    charts.start_runtime()  # the Vega bundle, on another core while pages render
+    seconds = {}
+    env = environment(root / "site_templates")
+    site_url = str(user_data.get("site_url") or "")
+    staged: list[tuple[AudienceBuild, Path]] = []
+    for audience in audiences:
+        staging = out / STAGING / audience
+        if staging.exists():
+            shutil.rmtree(staging)
+        # What the previous build of the audience published under another framework.
+        previous = read_publications(
+            out / audience / "data" / "scores.json", project.framework.sha256
+        )
+        # Pages go to the staging docs folder as they are rendered.
+        build = gather_audience(
+            project, audience, env, progress, previous, site_url, docs=staging / "docs"
+        )
+        timed("render")
+        staged.append((build, write_staging(root, staging, build, user_config, user_data)))
+        timed("write")
+    epochs = {a: content_epoch(project, a) for a in audiences}
+    scan = public_scan(project) if "public" in audiences else None
+    del project  # MkDocs holds every page at once: what the project held is let go first
+    yield Staged(staged, epochs, scan, seconds)
+
+
 def build_site(
     root: Path,
     out: Path | None = None,
@@ -736,88 +851,84 @@ def build_site(
 ) -> BuildReport:
     """Validate, score and build the site of each audience into ``out/<audience>/``.
 
-    ``keep_docs`` keeps the generated docs folder and mkdocs.yml of each audience in
-    ``out/.last-docs/<audience>/`` (for benchmarks and for debugging templates).
+    Validating and rendering run in a process of their own where the system forks (see
+    `scorecard.apart`): MkDocs, which holds every page at once, then starts without the
+    memory they took. ``keep_docs`` keeps the generated docs folder and mkdocs.yml of each
+    audience in ``out/.last-docs/<audience>/`` (for benchmarks and for debugging templates).
     """
     started = time.perf_counter()
     out = (out or root / "site").resolve()
     report = BuildReport(out)
-
-    def timed(stage: str, since: float) -> float:
-        now = time.perf_counter()
-        report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + now - since
-        return now
-
-    progress("validating", 0, 1)
-    audiences = tuple(dict.fromkeys(audiences))
-    project, findings = validate_project(root, audiences)
-    report.findings = findings
-    if project is None or has_errors(findings, strict=strict):
-        raise BuildError(summary(findings, strict=strict) + "; nothing was built", findings)
-    clock = timed("validate", started)
-
-    env = environment(root / "site_templates")
-    user_config, user_data = _user_config(root)
-    # What the previous build of each audience published under another framework.
-    previous = {
-        a: read_publications(out / a / "data" / "scores.json", project.framework.sha256)
-        for a in dict.fromkeys(audiences)
-    }
-    site_url = str(user_data.get("site_url") or "")
-    staging_root = out / STAGING
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        with build_lock(out):
-            recover(out)
-            try:
-                staged: list[tuple[AudienceBuild, Path]] = []
-                for audience in audiences:
-                    staging = staging_root / audience
-                    if staging.exists():
-                        shutil.rmtree(staging)
-                    # Pages go to the staging docs folder as they are rendered.
-                    build = gather_audience(
-                        project,
-                        audience,
-                        env,
-                        progress,
-                        previous[audience],
-                        site_url,
-                        docs=staging / "docs",
-                    )
-                    clock = timed("render", clock)
-                    config_path = write_staging(root, staging, build, user_config, user_data)
-                    staged.append((build, config_path))
-                    clock = timed("write", clock)
-                # MkDocs holds every page in memory: what the project held is let go first.
-                epochs = {a: content_epoch(project, a) for a in audiences}
-                scan = public_scan(project) if "public" in audiences else None
-                del project
-                gc.collect()
-                built: list[tuple[AudienceBuild, Path]] = []
-                for build, config_path in staged:
-                    progress(f"building {build.audience} site with MkDocs", 0, 1)
-                    with source_date(epochs[build.audience]):
-                        report.warnings += run_mkdocs(config_path, strict=strict)
-                    clock = timed("mkdocs", clock)
-                    progress(f"checking {build.audience} site", 0, 1)
-                    site = config_path.parent / "site"
-                    verify(site, build, scan or PublicScan([], []))
-                    clock = timed("verify", clock)
-                    built.append((build, site))
-                for build, site in built:
-                    swap_in(site, out / build.audience)
-                    report.audiences[build.audience] = out / build.audience
-                    report.pages += len(build.page_paths)
-            finally:
-                if keep_docs and staging_root.is_dir():
-                    shutil.rmtree(out / LAST_DOCS, ignore_errors=True)
-                    staging_root.rename(out / LAST_DOCS)
-                shutil.rmtree(staging_root, ignore_errors=True)
-    except OSError as err:
-        raise BuildError(io_problem(err, out)) from err
+    chosen = tuple(dict.fromkeys(audiences))
+    with closing(steps_apart(lambda: prepare(root, out, chosen, strict, progress))) as steps:
+        try:
+            checked = next(steps)
+        except StoppedApart as err:
+            raise BuildError(
+                f"validating stopped before its end ({err}); nothing was built"
+            ) from None
+        assert isinstance(checked, Checked)
+        report.findings = checked.findings
+        report.stage_seconds.update(checked.seconds)
+        if not checked.ok:
+            raise BuildError(
+                summary(checked.findings, strict=strict) + "; nothing was built",
+                checked.findings,
+            )
+        staging_root = out / STAGING
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            with build_lock(out):
+                recover(out)
+                try:
+                    try:
+                        prepared = next(steps)
+                    except StoppedApart as err:
+                        raise BuildError(
+                            f"rendering stopped before its end ({err}); the previous site was kept"
+                        ) from None
+                    assert isinstance(prepared, Staged)
+                    report.stage_seconds.update(prepared.seconds)
+                    _build_staged(prepared, report, strict=strict, progress=progress)
+                finally:
+                    if keep_docs and staging_root.is_dir():
+                        shutil.rmtree(out / LAST_DOCS, ignore_errors=True)
+                        staging_root.rename(out / LAST_DOCS)
+                    shutil.rmtree(staging_root, ignore_errors=True)
+        except OSError as err:
+            raise BuildError(io_problem(err, out)) from err
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _build_staged(
+    prepared: Staged, report: BuildReport, *, strict: bool, progress: Progress
+) -> None:
+    """MkDocs builds each staged audience, the built site is checked, and only when every
+    audience passed are they swapped in."""
+    gc.collect()
+    _return_freed_memory()  # what the steps before held, when they ran in this process
+    built: list[tuple[AudienceBuild, Path]] = []
+    for build, config_path in prepared.staged:
+        clock = time.perf_counter()
+        progress(f"building {build.audience} site with MkDocs", 0, 1)
+        with source_date(prepared.epochs[build.audience]):
+            report.warnings += run_mkdocs(config_path, strict=strict)
+        gc.collect()
+        _return_freed_memory()  # what MkDocs held, before the site is read back
+        now = time.perf_counter()
+        report.stage_seconds["mkdocs"] = report.stage_seconds.get("mkdocs", 0.0) + now - clock
+        progress(f"checking {build.audience} site", 0, 1)
+        site = config_path.parent / "site"
+        verify(site, build, prepared.scan or PublicScan([], []))
+        report.stage_seconds["verify"] = (
+            report.stage_seconds.get("verify", 0.0) + time.perf_counter() - now
+        )
+        built.append((build, site))
+    for build, site in built:
+        swap_in(site, report.out / build.audience)
+        report.audiences[build.audience] = report.out / build.audience
+        report.pages += len(build.page_paths)
 
 
 _TABLES_SCRIPT = r"""// Sortable tables: select a column heading to sort by it; again to reverse.

@@ -418,3 +418,25 @@ def test_a_leaking_template_stops_the_build_and_keeps_the_site(built: Path, tmp_
     with pytest.raises(BuildError, match="internal text"):
         build_site(root, out, ("public",))
     assert snapshot(out) == before
+
+
+def test_a_large_file_is_searched_in_pieces_that_overlap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A national site's scores.json is read in pieces, not whole: a secret across the seam
+    of two pieces, or next to a character that a piece cuts in two, is still found."""
+    from scorecard import site as site_module
+    from scorecard.leaks import LeakScanner
+
+    monkeypatch.setattr(site_module, "PIECE", 64)
+    scanner = LeakScanner(["Wardleigh pay dispute"])
+    site = tmp_path / "site"
+    (site / "data").mkdir(parents=True)
+    for start in range(0, 140, 7):
+        text = "é" * start + "Wardleigh pay dispute" + "ü" * 150
+        (site / "data" / "scores.json").write_text(text, encoding="utf-8")
+        [(path, pieces)] = list(site_module._output_texts(site, scanner.longest))
+        pieces = list(pieces)
+        assert len(pieces) > 2, start
+        assert any(scanner.find(piece) for piece in pieces), start
+        assert "".join(p[scanner.longest :] if i else p for i, p in enumerate(pieces)) == text
