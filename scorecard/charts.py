@@ -31,14 +31,15 @@ import re
 import statistics
 import zlib
 from collections.abc import Collection, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from typing import Any, Final, NamedTuple
 
 import altair as alt
 import vl_convert
 
 from scorecard import cache
+from scorecard.apart import can_fork
 
 __all__ = [
     "BINS",
@@ -934,11 +935,19 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _text(value: str) -> str:
+    return _short_text(value) if len(value) <= 200 else _escaped(value)
+
+
+def _escaped(value: str) -> str:
     # str.replace per character is several times faster than str.translate on long specs.
     text = html.escape(value.replace("\r\n", "\n").replace("\r", "\n"), quote=True)
     for character, entity in _INERT:
         text = text.replace(character, entity)
     return _CONTROL.sub("\ufffd", text)
+
+
+# Short texts (names, labels) recur on page after page: each is escaped once.
+_short_text = functools.lru_cache(maxsize=1 << 16)(_escaped)
 
 
 _TABLE_NAMES = {
@@ -1313,24 +1322,30 @@ def _make_bundle(version: str | None) -> str:
     return vl_convert.javascript_bundle(_EXPORTS, vl_version=version)
 
 
-_making: dict[str | None, Future[str]] = {}  # bundles being made on another core, by version
+_making: dict[str | None, Connection] = {}  # bundles being made in another process, by version
 
 
 def start_runtime() -> None:
-    """Begin making the Vega bundle on another core when the cache folder has none, so that
-    pages render meanwhile: making it takes a second or two (and holds Python's lock, so a
-    thread would not do). Where processes cannot be forked, the bundle is made when asked for.
-    Call it after any pool of workers has been forked and closed."""
+    """Begin making the Vega bundle in another process when the cache folder has none, so
+    that pages render meanwhile on another core: making it takes a second or two (and holds
+    Python's lock, so a thread would not do). Where processes cannot be forked, the bundle is
+    made when asked for."""
     version = _vega_lite_version()
-    if version in _making or _made_runtime.cache_info().currsize:
-        return
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if version in _making or _made_runtime.cache_info().currsize or not can_fork():
         return
     if cache.fetch(_bundle_name(version), lambda handle: True):
         return
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    _making[version] = pool.submit(_make_bundle, version)
-    pool.shutdown(wait=False)
+    receiving, sending = multiprocessing.get_context("fork").Pipe(duplex=False)
+    maker = multiprocessing.get_context("fork").Process(
+        target=_send_bundle, args=(sending, version), name="scorecard-vega-bundle", daemon=True
+    )
+    maker.start()
+    sending.close()
+    _making[version] = receiving
+
+
+def _send_bundle(sending: Connection, version: str | None) -> None:
+    sending.send(_make_bundle(version))  # on failure, nothing: the build makes it itself
 
 
 def _bundle(version: str | None) -> str:
@@ -1342,9 +1357,12 @@ def _bundle(version: str | None) -> str:
         return kept
     making = _making.pop(version, None)
     try:
-        bundle = making.result() if making is not None else _make_bundle(version)
-    except Exception:  # noqa: BLE001 - the other process failed (killed, say): make it here
+        bundle = making.recv() if making is not None else _make_bundle(version)
+    except EOFError:  # the other process failed: make it here, where a failure is told
         bundle = _make_bundle(version)
+    finally:
+        if making is not None:
+            making.close()
     cache.keep(name, lambda handle: handle.write(bundle.encode("utf-8")))
     return bundle
 

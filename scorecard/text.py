@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 # HTML's own characters, and every character Python-Markdown or its extensions may read as
@@ -26,6 +27,10 @@ def inert(text: str) -> str:
     brackets only where they would start a list); line breaks become spaces, so text can
     never start a new Markdown block.
     """
+    return _short_inert(text) if isinstance(text, str) and len(text) <= 200 else _inert(text)
+
+
+def _inert(text: str) -> str:
     flat = plain(text)
     escaped = _SPECIAL.sub(lambda m: f"&#{ord(m.group())};", flat)
     if _LIST_START.match(escaped):
@@ -33,5 +38,53 @@ def inert(text: str) -> str:
     return escaped
 
 
+# Short texts (names, targets, periods) recur on page after page: each is escaped once.
+_short_inert = functools.lru_cache(maxsize=1 << 16)(_inert)
+
+
 def is_web_link(url: str) -> bool:
     return url.lower().startswith(("https://", "http://"))
+
+
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+
+
+def _references(text: str) -> str:
+    return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
+def ascii_page(page: str) -> str:
+    """A generated Markdown page with every character beyond ASCII written as a numeric
+    character reference, which shows as the same character.
+
+    MkDocs holds every page's Markdown and HTML until its build ends, and Python keeps a text
+    with one character such as ≤ at two bytes a character: a national site's pages then take
+    twice the memory. Front matter, headings (their anchors are made from their text) and code
+    (where a reference shows as itself) are left as they are.
+    """
+    if page.isascii():
+        return page
+    lines = page.split("\n")
+    fenced = front = False
+    for i, line in enumerate(lines):
+        if i == 0 and line == "---":
+            front = True
+            continue
+        if front:
+            front = line != "---"
+            continue
+        if line.isascii():
+            if line.lstrip().startswith(("```", "~~~")):
+                fenced = not fenced
+            continue
+        if fenced or line.lstrip().startswith("#"):
+            continue
+        if "`" not in line:
+            lines[i] = _references(line)
+            continue
+        parts, last = [], 0
+        for code in _CODE_SPAN.finditer(line):
+            parts += [_references(line[last : code.start()]), code.group()]
+            last = code.end()
+        lines[i] = "".join(parts) + _references(line[last:])
+    return "\n".join(lines)
