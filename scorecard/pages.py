@@ -574,10 +574,12 @@ class Gatherer:
         context = DataContext(self.site, files, len(self.scores.results), per_institution)
         return Page("data.md", ["data.md.j2"], context, "Data")
 
-    def pages(self) -> Iterator[Page]:
+    def pages(self, *, institutions: bool = True) -> Iterator[Page]:
+        """Every generated page; ``institutions=False``: but each institution's own, which
+        `institution` makes one by one (the site renders them apart, on other cores)."""
         yield self.home()
         yield self.institutions_index()
-        for inst_id in self.shown_ids:
+        for inst_id in self.shown_ids if institutions else ():
             yield self.institution(inst_id)
         for pid in self.framework.pillars:
             yield self.pillar(pid)

@@ -18,12 +18,14 @@ import gzip
 import html
 import json
 import logging
+import multiprocessing
 import os
 import re
 import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -34,17 +36,19 @@ from typing import Any
 import jinja2
 
 from scorecard import charts
-from scorecard.apart import StoppedApart, steps_apart
+from scorecard.apart import StoppedApart, can_fork, steps_apart
 from scorecard.audience import AUDIENCES, included, internal_texts, public_texts, score_project
+from scorecard.audits import workers
 from scorecard.comparisons import COMPARE_CSS, COMPARE_JS, Comparisons
 from scorecard.explain import Publications, read_publications
 from scorecard.export import scores_csv, scores_json_parts
 from scorecard.findings import Finding, has_errors, summary
 from scorecard.leaks import SKIPPED_SUFFIXES, LeakScanner
 from scorecard.model import Audience, Project
-from scorecard.pages import Gatherer
+from scorecard.pages import Gatherer, Page
 from scorecard.render import environment, render_page
 from scorecard.schema import schemas
+from scorecard.text import ascii_page
 from scorecard.validate import validate_project
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -112,6 +116,11 @@ class DocsFiles:
             self._folders.add(target.parent)
         self._paths[rel] = None
         return target
+
+    def written(self, rel: str) -> None:
+        """A file written to the folder by another process, in the order it was made."""
+        if self._target(rel) is None:
+            raise ValueError(f"{rel} was written elsewhere, but these files have no folder")
 
     def __setitem__(self, rel: str, content: bytes) -> None:
         target = self._target(rel)
@@ -219,18 +228,9 @@ def gather_audience(
 
     files = DocsFiles(docs)
     page_paths = []
-    for page in chain(gatherer.pages(), comparisons.pages()):
-        try:
-            text = render_page(env, page)
-        except Exception as err:  # noqa: BLE001 - a template may fail in any way ({{ 1 / 0 }})
-            where, line = _template_location(err, page.templates[-1])
-            raise BuildError(
-                f"{where}:{line}: template error while rendering {page.path}: {err}; "
-                "fix the template in site_templates/ (or remove it to use the built-in one)"
-            ) from err
-        prefix = "../" * page.path.count("/")  # every generated page names its framework
-        text += env.get_template("_footer.md.j2").render(site=page.context.site, prefix=prefix)
-        files[page.path] = text.encode("utf-8")
+    apart = institution_pages_apart(gatherer, env, files)
+    for page in chain(gatherer.pages(institutions=apart is None), comparisons.pages()):
+        files[page.path] = page_text(env, page)
         page_paths.append(page.path)
         tick(1)
 
@@ -242,6 +242,11 @@ def gather_audience(
         files[path] = _with_banner(raw, banner) if banner else raw
         page_paths.append(path)
         user_nav.append({html.escape(title): path})
+
+    for path in apart() if apart else ():
+        files.written(path)
+        page_paths.append(path)
+        tick(1)
 
     def institution_file(inst_id: str, results: list[str]) -> None:
         files[f"data/institutions/{inst_id}.json"] = comparisons.institution_json(inst_id, results)
@@ -273,6 +278,68 @@ def gather_audience(
         *user_nav,
     ]
     return AudienceBuild(audience, files, nav, page_paths)
+
+
+def page_text(env: jinja2.Environment, page: Page) -> bytes:
+    """A page rendered from its templates, with the footer that names its framework."""
+    try:
+        text = render_page(env, page)
+    except Exception as err:  # noqa: BLE001 - a template may fail in any way ({{ 1 / 0 }})
+        where, line = _template_location(err, page.templates[-1])
+        raise BuildError(
+            f"{where}:{line}: template error while rendering {page.path}: {err}; "
+            "fix the template in site_templates/ (or remove it to use the built-in one)"
+        ) from err
+    prefix = "../" * page.path.count("/")
+    text += env.get_template("_footer.md.j2").render(site=page.context.site, prefix=prefix)
+    return ascii_page(text).encode("utf-8")
+
+
+#: From this many institutions up, their pages are rendered by forked worker processes while
+#: this one renders the other pages and writes the data files.
+RENDER_APART_FROM = 200
+_rendering: tuple[Gatherer, jinja2.Environment, DocsFiles] | None = None  # for the workers
+
+
+def institution_pages_apart(
+    gatherer: Gatherer, env: jinja2.Environment, files: DocsFiles
+) -> Callable[[], Iterator[str]] | None:
+    """Start rendering every institution's page in worker processes, each page written to the
+    docs folder there; what to call for their paths, in order, once the rest is done. None
+    (the pages are rendered here) for a small site, for files kept in memory, or where
+    workers cannot be forked."""
+    global _rendering
+    ids = gatherer.shown_ids
+    if len(ids) < RENDER_APART_FROM or files.folder is None or not can_fork():
+        return None
+    size = max(1, min(100, len(ids) // (4 * workers())))
+    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
+    pool = ProcessPoolExecutor(workers(), mp_context=multiprocessing.get_context("fork"))
+    _rendering = (gatherer, env, files)  # the workers, forked at the first task, keep a copy
+    try:
+        done = [pool.submit(_render_institutions, chunk) for chunk in chunks]
+    finally:
+        _rendering = None
+
+    def paths() -> Iterator[str]:
+        try:
+            for chunk in done:
+                yield from chunk.result()
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+    return paths
+
+
+def _render_institutions(ids: list[str]) -> list[str]:
+    assert _rendering is not None, "institution pages are rendered by forked workers"
+    gatherer, env, files = _rendering
+    paths = []
+    for inst_id in ids:
+        page = gatherer.institution(inst_id)
+        files[page.path] = page_text(env, page)
+        paths.append(page.path)
+    return paths
 
 
 def _template_location(err: Exception, fallback: str) -> tuple[str, int]:
@@ -888,6 +955,7 @@ def build_site(
                             f"rendering stopped before its end ({err}); the previous site was kept"
                         ) from None
                     assert isinstance(prepared, Staged)
+                    steps.close()  # the process of the steps ends, and its memory is free
                     report.stage_seconds.update(prepared.seconds)
                     _build_staged(prepared, report, strict=strict, progress=progress)
                 finally:

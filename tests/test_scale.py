@@ -169,3 +169,41 @@ def test_institution_pages_leave_the_search_index_of_a_large_site(
     assert "search finds an institution by its name in this list" in listed
     index = (out / "public" / "search" / "search_index.json").stat().st_size
     assert index < (small / "public" / "search" / "search_index.json").stat().st_size / 3
+
+
+def _docs(out: Path) -> dict[str, bytes]:
+    docs = out / ".last-docs" / "public" / "docs"
+    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in docs.rglob("*") if p.is_file()}
+
+
+def test_institution_pages_rendered_by_workers_are_the_pages_rendered_here(
+    large: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scorecard import site
+
+    monkeypatch.setattr(site, "RENDER_APART_FROM", 10**9)
+    here = build_site(large, tmp_path / "here", ["public"], keep_docs=True)
+    monkeypatch.setattr(site, "RENDER_APART_FROM", 10)
+    apart = build_site(large, tmp_path / "apart", ["public"], keep_docs=True)
+    assert apart.pages == here.pages
+    assert _docs(tmp_path / "apart") == _docs(tmp_path / "here")
+
+
+def test_a_template_error_in_a_worker_is_told_with_its_place(
+    large: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from scorecard import site
+
+    project = tmp_path / "project"
+    shutil.copytree(large, project)
+    (project / "site_templates").mkdir(exist_ok=True)
+    (project / "site_templates" / "institution.md.j2").write_text(
+        '{% extends "default:institution.md.j2" %}\n{% block extra %}{{ 1 / 0 }}{% endblock %}\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(site, "RENDER_APART_FROM", 10)
+    with pytest.raises(site.BuildError, match=r"institution\.md\.j2:2: template error while"):
+        build_site(project, tmp_path / "site", ["public"])
+    assert not (tmp_path / "site" / "public").exists()
