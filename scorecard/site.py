@@ -316,9 +316,13 @@ def institution_pages_apart(
     chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
     pool = ProcessPoolExecutor(workers(), mp_context=multiprocessing.get_context("fork"))
     _rendering = (gatherer, env, files)  # the workers, forked at the first task, keep a copy
+    # What exists now is left out of the workers' garbage collection: a collection there
+    # would write to every object, and so copy every page of memory they share with this one.
+    gc.freeze()
     try:
         done = [pool.submit(_render_institutions, chunk) for chunk in chunks]
     finally:
+        gc.unfreeze()
         _rendering = None
 
     def paths() -> Iterator[str]:
