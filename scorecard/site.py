@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from itertools import chain
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -683,7 +683,7 @@ def verify(site: Path, build: AudienceBuild, project: Project | PublicScan) -> N
     # which none of the encodings the build writes (HTML, JSON, base64 specs decoded) changes.
     named_by = LeakScanner(private_ids)
     for path, pieces in _output_texts(site, max(scanner.longest, named_by.longest)):
-        named = None
+        named = False
         for text in pieces:
             secret = scanner.find(text)
             if secret is not None:
@@ -692,11 +692,10 @@ def verify(site: Path, build: AudienceBuild, project: Project | PublicScan) -> N
                     f"{path.relative_to(site)}; the public build was stopped and the previous "
                     "public site kept"
                 )
-            if named is None and id_pattern is not None and named_by.find(text) is not None:
-                named = text
-        if named is None or id_pattern is None:
+            named = named or (id_pattern is not None and named_by.find(text) is not None)
+        if not named or id_pattern is None:
             continue
-        whole = named if isinstance(pieces, list) else _whole_text(path)
+        whole = _whole_text(path)  # rare: read again, whole, to tell what names the id
         if match := id_pattern.search(_identifying(path, whole)):
             raise BuildError(
                 f"the public site would name the unpublished institution `{match.group(1)}` "
@@ -932,13 +931,9 @@ def build_site(
     report = BuildReport(out)
     chosen = tuple(dict.fromkeys(audiences))
     with closing(steps_apart(lambda: prepare(root, out, chosen, strict, progress))) as steps:
-        try:
-            checked = next(steps)
-        except StoppedApart as err:
-            raise BuildError(
-                f"validating stopped before its end ({err}); nothing was built"
-            ) from None
-        assert isinstance(checked, Checked)
+        checked = _next_step(
+            steps, Checked, "validating stopped before its end", "nothing was built"
+        )
         report.findings = checked.findings
         report.stage_seconds.update(checked.seconds)
         if not checked.ok:
@@ -952,13 +947,12 @@ def build_site(
             with build_lock(out):
                 recover(out)
                 try:
-                    try:
-                        prepared = next(steps)
-                    except StoppedApart as err:
-                        raise BuildError(
-                            f"rendering stopped before its end ({err}); the previous site was kept"
-                        ) from None
-                    assert isinstance(prepared, Staged)
+                    prepared = _next_step(
+                        steps,
+                        Staged,
+                        "rendering stopped before its end",
+                        "the previous site was kept",
+                    )
                     steps.close()  # the process of the steps ends, and its memory is free
                     report.stage_seconds.update(prepared.seconds)
                     _build_staged(prepared, report, strict=strict, progress=progress)
@@ -971,6 +965,22 @@ def build_site(
             raise BuildError(io_problem(err, out)) from err
     report.seconds = time.perf_counter() - started
     return report
+
+
+StepT = TypeVar("StepT", Checked, Staged)
+
+
+def _next_step(
+    steps: Iterator[Checked | Staged], kind: type[StepT], stopped: str, kept: str
+) -> StepT:
+    """The next step of `prepare`, of the kind expected; a process of the steps that ended
+    without a word (killed for want of memory, say) is a `BuildError`."""
+    try:
+        step = next(steps)
+    except StoppedApart as err:
+        raise BuildError(f"{stopped} ({err}); {kept}") from None
+    assert isinstance(step, kind)
+    return step
 
 
 def _build_staged(
