@@ -144,6 +144,8 @@ class Gatherer:
         )
         self.badge_paths = badge_paths({i: list(self.latest[i].pillars) for i in self.shown_ids})
         self.group_slugs = group_slugs(self.latest[i].peer_group for i in self.shown_ids)
+        # Whether institution pages are in the search index (see SEARCHED_UP_TO).
+        self.searched = len(self.shown_ids) <= SEARCHED_UP_TO
 
     # --- shared pieces ------------------------------------------------------------------
 
@@ -240,7 +242,7 @@ class Gatherer:
             site=self.site,
             institutions=[self._row(i, "../") for i in self.shown_ids],
             peer_groups=sorted(groups.items()),
-            searchable=len(self.shown_ids) <= SEARCHED_UP_TO,
+            searchable=self.searched,
         )
         return Page("institutions/index.md", ["institutions.md.j2"], context, "Institutions")
 
@@ -341,7 +343,7 @@ class Gatherer:
             notes=view.notes,
             charts=chart_map,
             summary=summary,
-            searchable=len(self.shown_ids) <= SEARCHED_UP_TO,
+            searchable=self.searched,
             **self._explained(inst_id),
         )
         return Page(

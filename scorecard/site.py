@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 import jinja2
 
-from scorecard import charts
+from scorecard import charts, parts
 from scorecard.apart import StoppedApart, can_fork, steps_apart
 from scorecard.audience import AUDIENCES, included, internal_texts, public_texts, score_project
 from scorecard.audits import workers
@@ -166,6 +166,10 @@ class AudienceBuild:
     files: DocsFiles  # written to the docs folder, or in memory
     nav: list[Any]
     page_paths: list[str]
+    #: Pages that neither the navigation nor the search index holds, and no other page's output
+    #: depends on: MkDocs may build them apart (`scorecard.parts`).
+    standalone_pages: list[str] = field(default_factory=list)
+    directory_urls: bool = True  # mkdocs.yml's use_directory_urls: page/index.html, or page.html
 
 
 @dataclass
@@ -277,7 +281,8 @@ def gather_audience(
         {"Data dictionary": "data-dictionary.md"},
         *user_nav,
     ]
-    return AudienceBuild(audience, files, nav, page_paths)
+    standalone = [] if gatherer.searched else [f"institutions/{i}.md" for i in gatherer.shown_ids]
+    return AudienceBuild(audience, files, nav, page_paths, standalone)
 
 
 def page_text(env: jinja2.Environment, page: Page) -> bytes:
@@ -443,6 +448,20 @@ def write_staging(
     return config_path
 
 
+def _may_build_in_parts(user_data: dict[str, Any]) -> bool:
+    """Whether the project's mkdocs.yml leaves each page's output independent of which other
+    pages one MkDocs build makes (`scorecard.parts`): no plugin but the theme's search, no hooks
+    and no exclusions of its own."""
+    plugins = user_data.get("plugins") or ["search"]
+    if isinstance(plugins, dict):
+        names = list(plugins)
+    else:
+        names = [next(iter(p), None) if isinstance(p, dict) else p for p in _as_list(plugins)]
+    if not set(names) <= {"search", "material/search"}:
+        return False
+    return not any(user_data.get(k) for k in ("hooks", "exclude_docs", "draft_docs", "not_in_nav"))
+
+
 def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else []
 
@@ -518,6 +537,29 @@ def run_mkdocs(config_path: Path, *, strict: bool) -> list[str]:
         logger.removeHandler(collect)
         logger.propagate = old_propagate
     return collect.messages
+
+
+def build_with_mkdocs(config_path: Path, build: AudienceBuild, *, strict: bool) -> list[str]:
+    """Build the staged site with MkDocs; returns its warnings. A site with many standalone
+    pages is built in parts, one on each core (`scorecard.parts`), each in a forked process."""
+    docs = config_path.parent / "docs"
+    excludes = parts.plan(docs, build.standalone_pages, workers()) if can_fork() else []
+    if not excludes:
+        return run_mkdocs(config_path, strict=strict)
+    made = parts.write_configs(config_path, excludes)
+    try:
+        with ProcessPoolExecutor(len(made), mp_context=multiprocessing.get_context("fork")) as pool:
+            warnings = list(pool.map(run_part, made, [strict] * len(made)))
+    finally:
+        for part in made:
+            part.config.unlink()
+    parts.put_together(made[0].site, [part.site for part in made[1:]])
+    # What the config says, each part says again; what a page says, only its part says.
+    return list(dict.fromkeys(w for part in warnings for w in part))
+
+
+def run_part(part: parts.Part, strict: bool) -> list[str]:
+    return run_mkdocs(part.config, strict=strict)
 
 
 # --- verify --------------------------------------------------------------------------------
@@ -660,7 +702,9 @@ def public_scan(project: Project) -> PublicScan:
 
 def verify(site: Path, build: AudienceBuild, project: Project | PublicScan) -> None:
     """Check a built site before it may replace the previous one."""
-    missing = [p for p in build.page_paths if not (site / _html_path(p)).is_file()]
+    missing = [
+        p for p in build.page_paths if not (site / _html_path(p, build.directory_urls)).is_file()
+    ]
     if missing:
         raise BuildError(f"MkDocs did not write {len(missing)} pages, such as {missing[0]}")
     if build.audience == "internal":
@@ -703,9 +747,9 @@ def verify(site: Path, build: AudienceBuild, project: Project | PublicScan) -> N
             )
 
 
-def _html_path(md_path: str) -> str:
+def _html_path(md_path: str, directory_urls: bool = True) -> str:
     stem = md_path[: -len(".md")]
-    if stem == "index" or stem.endswith("/index"):
+    if stem == "index" or stem.endswith("/index") or not directory_urls:
         return stem + ".html"
     return stem + "/index.html"
 
@@ -902,6 +946,9 @@ def prepare(
             project, audience, env, progress, previous, site_url, docs=staging / "docs"
         )
         timed("render")
+        if not _may_build_in_parts(user_data):
+            build.standalone_pages = []
+        build.directory_urls = user_data.get("use_directory_urls", True) is not False
         staged.append((build, write_staging(root, staging, build, user_config, user_data)))
         timed("write")
     epochs = {a: content_epoch(project, a) for a in audiences}
@@ -995,7 +1042,7 @@ def _build_staged(
         clock = time.perf_counter()
         progress(f"building {build.audience} site with MkDocs", 0, 1)
         with source_date(prepared.epochs[build.audience]):
-            report.warnings += run_mkdocs(config_path, strict=strict)
+            report.warnings += build_with_mkdocs(config_path, build, strict=strict)
         gc.collect()
         _return_freed_memory()  # what MkDocs held, before the site is read back
         now = time.perf_counter()

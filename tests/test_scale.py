@@ -207,3 +207,72 @@ def test_a_template_error_in_a_worker_is_told_with_its_place(
     with pytest.raises(site.BuildError, match=r"institution\.md\.j2:2: template error while"):
         build_site(project, tmp_path / "site", ["public"])
     assert not (tmp_path / "site" / "public").exists()
+
+
+def _site(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_a_site_built_in_parts_is_the_site_built_in_one_go(
+    large: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from scorecard import parts, site
+
+    project = tmp_path / "project"
+    shutil.copytree(large, project)
+    config = project / "mkdocs.yml"
+    config.write_text(
+        "site_url: https://scorecard.example.org/network/\n" + config.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(pages, "SEARCHED_UP_TO", 30)  # institution pages may be built apart
+    planned: list[list[str]] = []
+    planning = parts.plan
+
+    def plan(docs: Path, standalone: list[str], count: int) -> list[str]:
+        planned.append(planning(docs, standalone, count))
+        return planned[-1]
+
+    monkeypatch.setattr(site.parts, "plan", plan)
+    monkeypatch.setattr(site, "workers", lambda: 3)
+    in_parts = build_site(project, tmp_path / "parts", ["public"])
+    assert len(planned[0]) == 3
+    monkeypatch.setattr(site, "workers", lambda: 1)
+    whole = build_site(project, tmp_path / "whole", ["public"])
+    assert planned[1] == []
+
+    assert in_parts.pages == whole.pages
+    built, expected = _site(tmp_path / "parts" / "public"), _site(tmp_path / "whole" / "public")
+    assert sorted(built) == sorted(expected)
+    assert [p for p in expected if built[p] != expected[p]] == []
+    sitemap = expected["sitemap.xml"].decode("utf-8")
+    ids = [p.stem for p in (tmp_path / "whole" / "public" / "data" / "institutions").glob("*")]
+    assert ids and all(f"/network/institutions/{i}/</loc>" in sitemap for i in ids)
+    assert not list((tmp_path / "parts").rglob("mkdocs-part-*"))
+
+
+def test_a_site_with_pages_as_html_files_builds(
+    large: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from scorecard import site
+
+    project = tmp_path / "project"
+    shutil.copytree(large, project)
+    config = project / "mkdocs.yml"
+    config.write_text(
+        "use_directory_urls: false\n" + config.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    monkeypatch.setattr(pages, "SEARCHED_UP_TO", 30)
+    monkeypatch.setattr(site, "workers", lambda: 2)
+    report = build_site(project, tmp_path / "site", ["public"])
+    public = tmp_path / "site" / "public"
+    ids = [p.stem for p in (public / "data" / "institutions").glob("*.json")]
+    assert ids and all((public / "institutions" / f"{i}.html").is_file() for i in ids)
+    assert (public / "pillars" / "safety.html").is_file()
+    assert report.pages == len(list(public.rglob("*.html"))) - 1  # all but 404.html
