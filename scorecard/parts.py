@@ -1,14 +1,14 @@
 """A large site built by several MkDocs builds at once, one on each core, and put together.
 
 MkDocs renders one page after another in one process; on a national site that is 6,000
-institution pages and most of the build. Institution pages of such a site are in neither the
-navigation nor the search index (`pages.SEARCHED_UP_TO`), so no other page's output depends on
-their being built, nor theirs on another's. Every part is therefore given the same docs folder
-and ``mkdocs.yml``, and its own ``exclude_docs``: the first part builds every other page and the
+institution pages and most of the build. Institution pages are not in the navigation, so no
+other page's output depends on their being built, nor theirs on another's, but for the search
+index and the sitemap, which list them. Every part is therefore given the same docs folder and
+``mkdocs.yml``, and its own ``exclude_docs``: the first part builds every other page and the
 institution pages whose file names sort first; each further part builds only the next run of
 institution pages. Links between pages come out the same, since MkDocs still knows excluded
-pages (it only does not write them). Their pages and sitemap entries are then moved into the
-first part's site.
+pages (it only does not write them). Each part's pages, and its entries in the search index and
+the sitemap, are then moved into the first part's site, where one build would have put them.
 
 The docs folder and ``mkdocs.yml`` are unchanged by this: the same site builds in one go with
 ``mkdocs build``, or with MkDocs' successors.
@@ -33,6 +33,8 @@ _NAME = re.compile(r"institutions/([a-z0-9][a-z0-9-]*\.md)")
 #: links, and the search index) as on a byte of an institution page; measured at 400 and 6,000
 #: institutions, where the first part also copies the data files and badges.
 OTHER_PAGE_WEIGHT = 5
+#: Fewer institution pages than this are built in one go: a part costs a second or so to start.
+PARTS_FROM = 50
 
 
 def names_below(bound: str) -> list[str]:
@@ -59,7 +61,7 @@ def plan(docs: Path, standalone: Sequence[str], count: int) -> list[str]:
             return []
         names.append(match.group(1))
     names.sort()
-    if count < 2 or len(names) < count:
+    if count < 2 or len(names) < max(count, PARTS_FROM):
         return []
     sizes = {name: (docs / "institutions" / name).stat().st_size for name in names}
     alone = {f"institutions/{name}" for name in names}
@@ -122,18 +124,35 @@ _URL = re.compile(r"\s*<url>.*?</url>", re.DOTALL)
 
 def put_together(site: Path, parts: Sequence[Path]) -> None:
     """Move the institution pages each of ``parts`` built into ``site``, and their entries into
-    its sitemap (after the institution pages it has, where one build would have listed them);
-    the parts' folders are then removed."""
+    its sitemap and search index, after the institution pages it lists (where one build would
+    have listed them); the parts' folders are then removed."""
     sitemap = site / "sitemap.xml"
-    text = sitemap.read_text(encoding="utf-8") if sitemap.is_file() else None
+    search = site / "search" / "search_index.json"
+    urls = sitemap.read_text(encoding="utf-8") if sitemap.is_file() else None
+    index = json.loads(search.read_text(encoding="utf-8")) if search.is_file() else None
     for part in parts:
         for entry in sorted((part / "institutions").iterdir()):
             entry.rename(site / "institutions" / entry.name)
-        if text is not None and (part / "sitemap.xml").is_file():
-            text = _sitemap_with(text, (part / "sitemap.xml").read_text(encoding="utf-8"))
+        if urls is not None and (part / "sitemap.xml").is_file():
+            urls = _sitemap_with(urls, (part / "sitemap.xml").read_text(encoding="utf-8"))
+        if index is not None and (part / search.relative_to(site)).is_file():
+            added = json.loads((part / search.relative_to(site)).read_text(encoding="utf-8"))
+            docs = index["docs"]
+            at = max(
+                (
+                    n + 1
+                    for n, doc in enumerate(docs)
+                    if doc["location"].startswith("institutions/")
+                ),
+                default=len(docs),
+            )
+            docs[at:at] = added["docs"]
         shutil.rmtree(part)
-    if text is not None and text != sitemap.read_text(encoding="utf-8"):
-        _write_sitemap(sitemap, text)
+    if urls is not None and urls != sitemap.read_text(encoding="utf-8"):
+        _write_sitemap(sitemap, urls)
+    if index is not None:
+        # As the theme's search writes it (material/plugins/search/plugin.py).
+        search.write_text(json.dumps(index, separators=(",", ":"), default=str), encoding="utf-8")
 
 
 def _sitemap_with(text: str, part: str) -> str:

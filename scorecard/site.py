@@ -166,8 +166,8 @@ class AudienceBuild:
     files: DocsFiles  # written to the docs folder, or in memory
     nav: list[Any]
     page_paths: list[str]
-    #: Pages that neither the navigation nor the search index holds, and no other page's output
-    #: depends on: MkDocs may build them apart (`scorecard.parts`).
+    #: Pages outside the navigation, whose output no other page's depends on (but for the
+    #: search index and the sitemap): MkDocs may build them apart (`scorecard.parts`).
     standalone_pages: list[str] = field(default_factory=list)
     directory_urls: bool = True  # mkdocs.yml's use_directory_urls: page/index.html, or page.html
 
@@ -281,7 +281,7 @@ def gather_audience(
         {"Data dictionary": "data-dictionary.md"},
         *user_nav,
     ]
-    standalone = [] if gatherer.searched else [f"institutions/{i}.md" for i in gatherer.shown_ids]
+    standalone = [f"institutions/{i}.md" for i in gatherer.shown_ids]
     return AudienceBuild(audience, files, nav, page_paths, standalone)
 
 
@@ -571,11 +571,8 @@ def run_part(part: parts.Part, strict: bool) -> list[str]:
 PIECE = 1 << 24
 
 
-def _output_texts(site: Path, overlap: int) -> Iterable[tuple[Path, Iterable[str]]]:
-    """Every file of a built site as text (decompressed), but images, fonts and vendor code;
-    a page's chart specs written out as text (they are base64 in the page). A large file comes
-    in pieces, each starting ``overlap`` characters before the end of the one before, so that a
-    text that long or shorter lies whole in one of them."""
+def _output_files(site: Path) -> Iterator[Path]:
+    """Every file of a built site that the scan reads: all but images, fonts and vendor code."""
     for path in sorted(site.rglob("*")):
         if not path.is_file() or path.suffix in SKIPPED_SUFFIXES:
             continue
@@ -584,10 +581,17 @@ def _output_texts(site: Path, overlap: int) -> Iterable[tuple[Path, Iterable[str
             continue
         if "/assets/stylesheets/" in posix:  # the theme's own CSS: `overflow: hidden` is no leak
             continue
-        if path.suffix not in (".gz", ".html") and path.stat().st_size > PIECE:
-            yield path, _pieces(path, overlap)
-            continue
-        yield path, [_whole_text(path)]
+        yield path
+
+
+def _output_texts(path: Path, overlap: int) -> Iterable[str]:
+    """A file of a built site as text (decompressed); a page's chart specs written out as text
+    (they are base64 in the page). A large file comes in pieces, each starting ``overlap``
+    characters before the end of the one before, so that a text that long or shorter lies
+    whole in one of them."""
+    if path.suffix not in (".gz", ".html") and path.stat().st_size > PIECE:
+        return _pieces(path, overlap)
+    return [_whole_text(path)]
 
 
 def _whole_text(path: Path) -> str:
@@ -715,36 +719,82 @@ def verify(site: Path, build: AudienceBuild, project: Project | PublicScan) -> N
                 raise BuildError(f"internal page {path.relative_to(site)} lacks noindex")
         return
     scan = project if isinstance(project, PublicScan) else public_scan(project)
-    secrets, private_ids = scan.secrets, scan.private_ids
-    id_pattern = (
-        re.compile(r"(?<![a-z0-9-])(" + "|".join(map(re.escape, private_ids)) + r")(?![a-z0-9-])")
-        if private_ids
-        else None
-    )
-    scanner = LeakScanner(secrets)
-    # Most files name no unpublished institution at all: one pass of an automaton tells, and
-    # only a file where an id occurs is taken apart (HTML parsed, JSON read). Ids are slugs,
-    # which none of the encodings the build writes (HTML, JSON, base64 specs decoded) changes.
-    named_by = LeakScanner(private_ids)
-    for path, pieces in _output_texts(site, max(scanner.longest, named_by.longest)):
+    global _scanning
+    _scanning = _Scanning(site, scan)
+    try:
+        paths = list(_output_files(site))
+        if len(paths) < SCAN_APART_FROM or not can_fork():
+            problem = _scan_files(paths)
+        else:
+            # Each core takes every n-th file, largest first, so that each gets about as much.
+            paths.sort(key=lambda p: -p.stat().st_size)
+            shares = [sorted(paths[k :: workers()]) for k in range(workers())]
+            fork = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(len(shares), mp_context=fork) as pool:
+                problems = [p for p in pool.map(_scan_files, shares) if p is not None]
+            # The problem a scan of one file after another would have told: the first file's.
+            problem = min(problems, default=None)
+    finally:
+        _scanning = None
+    if problem is not None:
+        raise BuildError(problem[1])
+
+
+#: From this many files up, the public site's scan runs on every core.
+SCAN_APART_FROM = 2000
+
+
+class _Scanning:
+    """What the scan of a public site looks for (`PublicScan`), made ready to search with."""
+
+    def __init__(self, site: Path, scan: PublicScan) -> None:
+        self.site = site
+        self.secrets = LeakScanner(scan.secrets)
+        # Most files name no unpublished institution at all: one pass of an automaton tells,
+        # and only a file where an id occurs is taken apart (HTML parsed, JSON read). Ids are
+        # slugs, which none of the encodings the build writes (HTML, JSON, base64 specs
+        # decoded) changes.
+        self.named_by = LeakScanner(scan.private_ids)
+        self.id_pattern = (
+            re.compile(
+                r"(?<![a-z0-9-])(" + "|".join(map(re.escape, scan.private_ids)) + r")(?![a-z0-9-])"
+            )
+            if scan.private_ids
+            else None
+        )
+        self.overlap = max(self.secrets.longest, self.named_by.longest)
+
+
+_scanning: _Scanning | None = None  # for the processes that scan in parallel
+
+
+def _scan_files(paths: list[Path]) -> tuple[Path, str] | None:
+    """The first of ``paths`` (in order) that holds what the public site must not, with what
+    to tell of it; None if none does."""
+    assert _scanning is not None
+    scanning, site = _scanning, _scanning.site
+    for path in paths:
         named = False
-        for text in pieces:
-            secret = scanner.find(text)
+        for text in _output_texts(path, scanning.overlap):
+            secret = scanning.secrets.find(text)
             if secret is not None:
-                raise BuildError(
+                return path, (
                     f"the public site would contain internal text ({secret[:40]!r}) in "
                     f"{path.relative_to(site)}; the public build was stopped and the previous "
                     "public site kept"
                 )
-            named = named or (id_pattern is not None and named_by.find(text) is not None)
-        if not named or id_pattern is None:
+            named = named or (
+                scanning.id_pattern is not None and scanning.named_by.find(text) is not None
+            )
+        if not named or scanning.id_pattern is None:
             continue
         whole = _whole_text(path)  # rare: read again, whole, to tell what names the id
-        if match := id_pattern.search(_identifying(path, whole)):
-            raise BuildError(
+        if match := scanning.id_pattern.search(_identifying(path, whole)):
+            return path, (
                 f"the public site would name the unpublished institution `{match.group(1)}` "
                 f"in {path.relative_to(site)}; the previous public site was kept"
             )
+    return None
 
 
 def _html_path(md_path: str, directory_urls: bool = True) -> str:

@@ -435,8 +435,29 @@ def test_a_large_file_is_searched_in_pieces_that_overlap(
     for start in range(0, 140, 7):
         text = "é" * start + "Wardleigh pay dispute" + "ü" * 150
         (site / "data" / "scores.json").write_text(text, encoding="utf-8")
-        [(path, pieces)] = list(site_module._output_texts(site, scanner.longest))
-        pieces = list(pieces)
+        [path] = list(site_module._output_files(site))
+        pieces = list(site_module._output_texts(path, scanner.longest))
         assert len(pieces) > 2, start
         assert any(scanner.find(piece) for piece in pieces), start
         assert "".join(p[scanner.longest :] if i else p for i, p in enumerate(pieces)) == text
+
+
+def test_the_scan_on_every_core_tells_what_the_scan_of_one_file_after_another_tells(
+    built: Path, scan_context: tuple[Any, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scorecard import site as site_module
+
+    project, build = scan_context
+    monkeypatch.setattr(site_module, "SCAN_APART_FROM", 1)
+    monkeypatch.setattr(site_module, "workers", lambda: 3)
+    verify(built / "out" / "public", build, project)  # as built, the site passes
+    site = _copy(built, tmp_path)
+    _plant(site, C["notes"], "data")
+    _plant(site, C["private-name"], "page")
+    with pytest.raises(BuildError) as apart:
+        verify(site, build, project)
+    monkeypatch.setattr(site_module, "SCAN_APART_FROM", 10**9)
+    with pytest.raises(BuildError) as here:
+        verify(site, build, project)
+    assert str(apart.value) == str(here.value)
+    assert "data/scores.csv" in str(here.value)  # the first file in order that holds one

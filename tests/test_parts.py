@@ -67,14 +67,19 @@ def test_each_page_is_built_by_one_part_and_every_other_file_by_the_first(tmp_pa
         assert max(shares[1:]) - min(shares[1:]) <= 0.1 * len(ids), shares
 
 
-def test_pages_are_not_shared_unless_every_one_is_an_institution_page(tmp_path: Path) -> None:
+def test_pages_are_not_shared_unless_there_are_many_and_all_are_institution_pages(
+    tmp_path: Path,
+) -> None:
     docs = tmp_path / "docs"
     (docs / "institutions").mkdir(parents=True)
-    for name in ("a.md", "b.md", "c.md"):
+    names = [f"i{n:03d}.md" for n in range(parts.PARTS_FROM)]
+    for name in names:
         (docs / "institutions" / name).write_text("# x\n", encoding="utf-8")
-    assert parts.plan(docs, ["institutions/a.md", "institutions/b.md"], 1) == []
-    assert parts.plan(docs, ["institutions/a.md", "pages/b.md"], 2) == []
-    assert len(parts.plan(docs, ["institutions/a.md", "institutions/b.md"], 2)) == 2
+    standalone = [f"institutions/{name}" for name in names]
+    assert len(parts.plan(docs, standalone, 2)) == 2
+    assert parts.plan(docs, standalone, 1) == []
+    assert parts.plan(docs, standalone[1:], 2) == []  # too few to be worth a second build
+    assert parts.plan(docs, [*standalone, "pages/b.md"], 2) == []
 
 
 def test_a_site_with_plugins_of_its_own_is_built_in_one_go() -> None:

@@ -229,7 +229,6 @@ def test_a_site_built_in_parts_is_the_site_built_in_one_go(
         "site_url: https://scorecard.example.org/network/\n" + config.read_text(encoding="utf-8"),
         encoding="utf-8",
     )
-    monkeypatch.setattr(pages, "SEARCHED_UP_TO", 30)  # institution pages may be built apart
     planned: list[list[str]] = []
     planning = parts.plan
 
@@ -252,6 +251,8 @@ def test_a_site_built_in_parts_is_the_site_built_in_one_go(
     sitemap = expected["sitemap.xml"].decode("utf-8")
     ids = [p.stem for p in (tmp_path / "whole" / "public" / "data" / "institutions").glob("*")]
     assert ids and all(f"/network/institutions/{i}/</loc>" in sitemap for i in ids)
+    searched = _searched_pages(tmp_path / "parts" / "public")
+    assert all(f"institutions/{i}/" in searched for i in ids)
     assert not list((tmp_path / "parts").rglob("mkdocs-part-*"))
 
 
@@ -268,7 +269,6 @@ def test_a_site_with_pages_as_html_files_builds(
     config.write_text(
         "use_directory_urls: false\n" + config.read_text(encoding="utf-8"), encoding="utf-8"
     )
-    monkeypatch.setattr(pages, "SEARCHED_UP_TO", 30)
     monkeypatch.setattr(site, "workers", lambda: 2)
     report = build_site(project, tmp_path / "site", ["public"])
     public = tmp_path / "site" / "public"
