@@ -293,6 +293,11 @@ class Audit:
     def data(self) -> AuditFile:
         return AuditFile.model_validate(pickle.loads(zlib.decompress(self.stored)))
 
+    def release(self) -> None:
+        """Let go of the model where it can be rebuilt from ``stored`` on its next use."""
+        if self.stored:
+            self.__dict__.pop("data", None)
+
 
 @dataclass
 class Project:

@@ -246,11 +246,15 @@ class Gatherer:
         )
         return Page("institutions/index.md", ["institutions.md.j2"], context, "Institutions")
 
+    def latest_audit(self, inst_id: str) -> Audit:
+        """The audit of the institution's latest scored period: what its page shows."""
+        return self.audits[(inst_id, self.latest[inst_id].period)]
+
     def institution(self, inst_id: str) -> Page:
         fw = self.framework
         r = self.latest[inst_id]
         inst = self.real[inst_id]
-        audit = self.audits[(inst_id, r.period)]
+        audit = self.latest_audit(inst_id)
         view = view_audit(audit, self.scores.audience, fw)
         anonymous = self.scores.identities[inst.id].anonymous
         if anonymous:

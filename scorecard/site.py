@@ -317,9 +317,12 @@ def institution_pages_apart(
     ids = gatherer.shown_ids
     if len(ids) < RENDER_APART_FROM or files.folder is None or not can_fork():
         return None
-    size = max(1, min(100, len(ids) // (4 * workers())))
+    # This process renders the other pages and writes the data files meanwhile, on a core of
+    # its own: at 6,000 institutions that takes about as long as their pages on the others.
+    count = max(1, workers() - 1)
+    size = max(1, min(100, len(ids) // (4 * count)))
     chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
-    pool = ProcessPoolExecutor(workers(), mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
     _rendering = (gatherer, env, files)  # the workers, forked at the first task, keep a copy
     # What exists now is left out of the workers' garbage collection: a collection there
     # would write to every object, and so copy every page of memory they share with this one.
@@ -348,6 +351,7 @@ def _render_institutions(ids: list[str]) -> list[str]:
         page = gatherer.institution(inst_id)
         files[page.path] = page_text(env, page)
         paths.append(page.path)
+        gatherer.latest_audit(inst_id).release()  # its page, written, is its only use here
     return paths
 
 

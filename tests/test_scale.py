@@ -276,3 +276,16 @@ def test_a_site_with_pages_as_html_files_builds(
     assert ids and all((public / "institutions" / f"{i}.html").is_file() for i in ids)
     assert (public / "pillars" / "safety.html").is_file()
     assert report.pages == len(list(public.rglob("*.html"))) - 1  # all but 404.html
+
+
+def test_an_audit_lets_go_of_its_model_only_where_it_can_rebuild_it(large: Path) -> None:
+    project, _ = validate_project(large)
+    assert project is not None
+    audit = project.audits[0]
+    first = audit.data
+    audit.release()
+    assert "data" not in audit.__dict__
+    assert audit.data == first  # rebuilt from what the audit keeps of its file
+    by_hand = type(audit).of(audit.institution, audit.period, audit.file, first)
+    by_hand.release()
+    assert by_hand.data is first  # nothing to rebuild it from: kept
