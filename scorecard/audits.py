@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import pickle
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -204,12 +204,13 @@ def read_audits(
             sent = kept.entries[key]
             kept.fresh[key] = sent
             yield _received(sent), []
+    read.close()  # the workers end now, not when the reading is collected: their memory is free
     kept.save()
 
 
 def _read_all(
     files: Sequence[tuple[Path, str]], reading: Reading
-) -> Iterator[tuple[Audit | None, list[Finding]]]:
+) -> Generator[tuple[Audit | None, list[Finding]], None, None]:
     if len(files) < PARALLEL_FROM or workers() == 1:
         for path, shown in files:
             findings, audit = read_one(path, shown, reading)

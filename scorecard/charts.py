@@ -1345,7 +1345,13 @@ def start_runtime() -> None:
 
 
 def _send_bundle(sending: Connection, version: str | None) -> None:
-    sending.send(_make_bundle(version))  # on failure, nothing: the build makes it itself
+    bundle = _make_bundle(version)  # on failure, nothing: the build makes it itself
+    if cache.cache_folder() is not None:
+        # Kept, and this process ends now rather than wait for the build to ask: a forked
+        # process holds on to the memory it shares with the build as the build changes it.
+        cache.keep(_bundle_name(version), lambda handle: handle.write(bundle.encode("utf-8")))
+        return
+    sending.send(bundle)
 
 
 def _bundle(version: str | None) -> str:
@@ -1356,13 +1362,16 @@ def _bundle(version: str | None) -> str:
     if kept is not None:
         return kept
     making = _making.pop(version, None)
-    try:
-        bundle = making.recv() if making is not None else _make_bundle(version)
-    except EOFError:  # the other process failed: make it here, where a failure is told
-        bundle = _make_bundle(version)
-    finally:
-        if making is not None:
+    if making is not None:
+        try:
+            return str(making.recv())
+        except EOFError:  # the other process kept it, or failed (then it is made here)
+            kept = cache.fetch(name, lambda handle: handle.read().decode("utf-8"))
+            if kept is not None:
+                return kept
+        finally:
             making.close()
+    bundle = _make_bundle(version)
     cache.keep(name, lambda handle: handle.write(bundle.encode("utf-8")))
     return bundle
 

@@ -30,7 +30,7 @@ from pathlib import Path
 NAME_CHARACTERS = "-.0123456789abcdefghijklmnopqrstuvwxyz"
 _NAME = re.compile(r"institutions/([a-z0-9][a-z0-9-]*\.md)")
 #: MkDocs spends about this many times as long on a byte of the other pages (long tables of
-#: links, and the search index) as on a byte of an institution page; measured at 400 and 6,000
+#: links, and the search index) as on a byte of an institution page; measured at 400
 #: institutions, where the first part also copies the data files and badges.
 OTHER_PAGE_WEIGHT = 5
 #: Fewer institution pages than this are built in one go: a part costs a second or so to start.
@@ -52,8 +52,8 @@ def names_below(bound: str) -> list[str]:
 def plan(docs: Path, standalone: Sequence[str], count: int) -> list[str]:
     """The ``exclude_docs`` of each part, ``count`` at most, that share the pages of
     ``docs`` between them: the first builds every page but the ``standalone`` ones (institution
-    pages, as ``institutions/<id>.md``) past its share. An empty list when the pages cannot be
-    shared (a single part, or a page whose name is not an institution id)."""
+    pages, as ``institutions/<id>.md``) past its share. An empty list when the pages are built
+    in one go: a single part, fewer than `PARTS_FROM`, or a page not named by an institution id."""
     names = []
     for path in standalone:
         match = _NAME.fullmatch(path)

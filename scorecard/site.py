@@ -26,6 +26,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -554,6 +555,10 @@ def build_with_mkdocs(config_path: Path, build: AudienceBuild, *, strict: bool) 
     try:
         with ProcessPoolExecutor(len(made), mp_context=multiprocessing.get_context("fork")) as pool:
             warnings = list(pool.map(run_part, made, [strict] * len(made)))
+    except BrokenProcessPool as err:  # a part killed, say for want of memory
+        raise BuildError(
+            f"MkDocs stopped before its end ({err}); the previous site was kept"
+        ) from None
     finally:
         for part in made:
             part.config.unlink()
@@ -974,6 +979,9 @@ def prepare(
         seconds[stage] = seconds.get(stage, 0.0) + now - clock
         clock = now
 
+    # The Vega bundle, made on another core meanwhile; started while this process is small,
+    # since a forked process holds on to the memory it shares as this one changes it.
+    charts.start_runtime()
     progress("validating", 0, 1)
     project, findings = validate_project(root, audiences)
     ok = project is not None and not has_errors(findings, strict=strict)
@@ -982,7 +990,6 @@ def prepare(
     yield Checked(findings, ok, seconds)
     if project is None or not ok:
         return
-    charts.start_runtime()  # the Vega bundle, on another core while pages render
     seconds = {}
     env = environment(root / "site_templates")
     site_url = str(user_data.get("site_url") or "")

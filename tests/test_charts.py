@@ -10,6 +10,7 @@ import random
 import re
 import statistics
 import time
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -592,3 +593,21 @@ def test_chart_script_hooks() -> None:
         assert needle in script, needle
     css = charts.runtime_files()[charts.RUNTIME_CSS[0]].decode()
     assert ".scorecard-chart" in css and "overflow-x: auto" in css
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["cache folder", "no cache folder"])
+def test_the_vega_bundle_made_in_another_process_is_the_one_made_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: bool
+) -> None:
+    from scorecard import charts
+
+    monkeypatch.setenv("SCORECARD_CACHE_DIR", str(tmp_path / "cache") if kept else "0")
+    charts._made_runtime.cache_clear()
+    version = charts._vega_lite_version()
+    charts.start_runtime()
+    assert version in charts._making  # being made in another process
+    apart = charts._bundle(version)
+    assert bool(list(tmp_path.glob("cache/vega-*"))) == kept  # that process kept it
+    monkeypatch.setenv("SCORECARD_CACHE_DIR", "0")
+    assert charts._bundle(version) == apart  # as made here
+    charts._made_runtime.cache_clear()

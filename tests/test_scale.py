@@ -289,3 +289,22 @@ def test_an_audit_lets_go_of_its_model_only_where_it_can_rebuild_it(large: Path)
     by_hand = type(audit).of(audit.institution, audit.period, audit.file, first)
     by_hand.release()
     assert by_hand.data is first  # nothing to rebuild it from: kept
+
+
+def _killed(part: object, strict: bool) -> list[str]:
+    import os
+
+    os._exit(9)  # as the system's out-of-memory killer would end it
+
+
+def test_a_part_of_the_mkdocs_build_that_is_killed_leaves_no_site(
+    large: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scorecard import site
+
+    monkeypatch.setattr(site, "workers", lambda: 2)
+    monkeypatch.setattr(site, "run_part", _killed)
+    with pytest.raises(site.BuildError, match="MkDocs stopped before its end"):
+        build_site(large, tmp_path / "site", ["public"])
+    assert not (tmp_path / "site" / "public").exists()
+    assert not list((tmp_path / "site").glob(".staging*/**/mkdocs-part-*"))
