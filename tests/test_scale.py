@@ -215,20 +215,23 @@ def _site(folder: Path) -> dict[str, bytes]:
     }
 
 
-def test_a_site_built_in_parts_is_the_site_built_in_one_go(
-    large: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _with_config(large: Path, tmp_path: Path, line: str) -> Path:
+    """A copy of the large project whose mkdocs.yml starts with ``line``."""
     import shutil
-
-    from scorecard import parts, site
 
     project = tmp_path / "project"
     shutil.copytree(large, project)
     config = project / "mkdocs.yml"
-    config.write_text(
-        "site_url: https://scorecard.example.org/network/\n" + config.read_text(encoding="utf-8"),
-        encoding="utf-8",
-    )
+    config.write_text(line + "\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    return project
+
+
+def test_a_site_built_in_parts_is_the_site_built_in_one_go(
+    large: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scorecard import parts, site
+
+    project = _with_config(large, tmp_path, "site_url: https://scorecard.example.org/network/")
     planned: list[list[str]] = []
     planning = parts.plan
 
@@ -259,16 +262,9 @@ def test_a_site_built_in_parts_is_the_site_built_in_one_go(
 def test_a_site_with_pages_as_html_files_builds(
     large: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import shutil
-
     from scorecard import site
 
-    project = tmp_path / "project"
-    shutil.copytree(large, project)
-    config = project / "mkdocs.yml"
-    config.write_text(
-        "use_directory_urls: false\n" + config.read_text(encoding="utf-8"), encoding="utf-8"
-    )
+    project = _with_config(large, tmp_path, "use_directory_urls: false")
     monkeypatch.setattr(site, "workers", lambda: 2)
     report = build_site(project, tmp_path / "site", ["public"])
     public = tmp_path / "site" / "public"
