@@ -9,16 +9,49 @@ memory back to the system when they end, and MkDocs starts small.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
 from typing import TypeVar
 
 T = TypeVar("T")
+A = TypeVar("A")
 
 
 class StoppedApart(Exception):
-    """The process of the steps ended without a word (killed, say, for want of memory)."""
+    """A process doing work apart ended without a word (killed, say, for want of memory)."""
+
+
+def workers() -> int:
+    """How many processes work at once: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def fork_pool(processes: int) -> ProcessPoolExecutor:
+    """Worker processes forked from this one, so that they start with what it holds (use
+    where `can_fork`); a task's function finds there what a module global held at the fork."""
+    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+
+
+def map_apart(function: Callable[[A], T], tasks: Sequence[A]) -> list[T]:
+    """``function`` of each task, in order, each in a forked process of its own; a process
+    that ended without a word (killed, say, for want of memory) is `StoppedApart`."""
+    with fork_pool(len(tasks)) as pool:
+        return [result_of(done) for done in [pool.submit(function, task) for task in tasks]]
+
+
+def result_of(done: Future[T]) -> T:
+    """A forked worker's result; `StoppedApart` if its process ended without a word."""
+    try:
+        return done.result()
+    except BrokenProcessPool as err:
+        raise StoppedApart(str(err) or "a worker process ended") from None
 
 
 def can_fork() -> bool:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import multiprocessing
-import os
 import pickle
 import zlib
 from collections.abc import Generator, Iterator, Sequence
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from scorecard import __version__, cache
+from scorecard.apart import workers
 from scorecard.audience import (
     audit_internal_texts,
     audit_public_texts,
@@ -51,14 +51,6 @@ class Reading:
     known: frozenset[str]  # every institution id with a file, valid or not
     publish: dict[str, Publish]  # the valid institutions' ids -> how each publishes
     audiences: tuple[Audience, ...]  # score for these audiences as the files are read
-
-
-def workers() -> int:
-    """How many processes read files: the cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def read_one(path: Path, shown: str, reading: Reading) -> tuple[list[Finding], Audit | None]:

@@ -40,6 +40,7 @@ import vl_convert
 
 from scorecard import cache
 from scorecard.apart import can_fork
+from scorecard.text import short_texts_once
 
 __all__ = [
     "BINS",
@@ -934,20 +935,13 @@ _INERT = [(c, f"&#{ord(c)};") for c in "*_`[]{}|\\\n"]
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+@short_texts_once
 def _text(value: str) -> str:
-    return _short_text(value) if len(value) <= 200 else _escaped(value)
-
-
-def _escaped(value: str) -> str:
     # str.replace per character is several times faster than str.translate on long specs.
     text = html.escape(value.replace("\r\n", "\n").replace("\r", "\n"), quote=True)
     for character, entity in _INERT:
         text = text.replace(character, entity)
     return _CONTROL.sub("\ufffd", text)
-
-
-# Short texts (names, labels) recur on page after page: each is escaped once.
-_short_text = functools.lru_cache(maxsize=1 << 16)(_escaped)
 
 
 _TABLE_NAMES = {

@@ -49,8 +49,8 @@ def names_below(bound: str) -> list[str]:
     return patterns
 
 
-def plan(docs: Path, standalone: Sequence[str], count: int) -> list[str]:
-    """The ``exclude_docs`` of each part, ``count`` at most, that share the pages of
+def plan(docs: Path, pages: Sequence[str], standalone: Sequence[str], count: int) -> list[str]:
+    """The ``exclude_docs`` of each part, ``count`` at most, that share the ``pages`` of
     ``docs`` between them: the first builds every page but the ``standalone`` ones (institution
     pages, as ``institutions/<id>.md``) past its share. An empty list when the pages are built
     in one go: a single part, fewer than `PARTS_FROM`, or a page not named by an institution id."""
@@ -65,9 +65,7 @@ def plan(docs: Path, standalone: Sequence[str], count: int) -> list[str]:
         return []
     sizes = {name: (docs / "institutions" / name).stat().st_size for name in names}
     alone = {f"institutions/{name}" for name in names}
-    others = sum(
-        p.stat().st_size for p in docs.rglob("*.md") if p.relative_to(docs).as_posix() not in alone
-    )
+    others = sum((docs / p).stat().st_size for p in pages if p not in alone)
     total = OTHER_PAGE_WEIGHT * others + sum(sizes.values())
     # bounds[k]: the first name of part k + 1; each part takes names until it has its share.
     bounds: list[str] = []

@@ -13,20 +13,18 @@ import calendar
 import codecs
 import ctypes
 import errno
+import functools
 import gc
 import gzip
 import html
 import json
 import logging
-import multiprocessing
 import os
 import re
 import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -37,9 +35,16 @@ from typing import Any, TypeVar
 import jinja2
 
 from scorecard import charts, parts
-from scorecard.apart import StoppedApart, can_fork, steps_apart
+from scorecard.apart import (
+    StoppedApart,
+    can_fork,
+    fork_pool,
+    map_apart,
+    result_of,
+    steps_apart,
+    workers,
+)
 from scorecard.audience import AUDIENCES, included, internal_texts, public_texts, score_project
-from scorecard.audits import workers
 from scorecard.comparisons import COMPARE_CSS, COMPARE_JS, Comparisons
 from scorecard.explain import Publications, read_publications
 from scorecard.export import scores_csv, scores_json_parts
@@ -58,6 +63,7 @@ Progress = Callable[[str, int, int], None]
 
 TABLES_JS = "assets/scorecard-tables.js"
 LAST_DOCS = ".last-docs"
+KEPT = "the previous site was kept"
 SITE_CSS = "assets/scorecard-site.css"
 ROBOTS_INTERNAL = "User-agent: *\nDisallow: /\n"
 ROBOTS_META = '<meta name="robots" content="noindex, nofollow">'
@@ -323,7 +329,7 @@ def institution_pages_apart(
     count = max(1, workers() - 1)
     size = max(1, min(100, len(ids) // (4 * count)))
     chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
-    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+    pool = fork_pool(count)
     _rendering = (gatherer, env, files)  # the workers, forked at the first task, keep a copy
     # What exists now is left out of the workers' garbage collection: a collection there
     # would write to every object, and so copy every page of memory they share with this one.
@@ -337,7 +343,7 @@ def institution_pages_apart(
     def paths() -> Iterator[str]:
         try:
             for chunk in done:
-                yield from chunk.result()
+                yield from result_of(chunk)
         finally:
             pool.shutdown(cancel_futures=True)
 
@@ -548,17 +554,16 @@ def build_with_mkdocs(config_path: Path, build: AudienceBuild, *, strict: bool) 
     """Build the staged site with MkDocs; returns its warnings. A site with many standalone
     pages is built in parts, one on each core (`scorecard.parts`), each in a forked process."""
     docs = config_path.parent / "docs"
-    excludes = parts.plan(docs, build.standalone_pages, workers()) if can_fork() else []
+    excludes = (
+        parts.plan(docs, build.page_paths, build.standalone_pages, workers()) if can_fork() else []
+    )
     if not excludes:
         return run_mkdocs(config_path, strict=strict)
     made = parts.write_configs(config_path, excludes)
     try:
-        with ProcessPoolExecutor(len(made), mp_context=multiprocessing.get_context("fork")) as pool:
-            warnings = list(pool.map(run_part, made, [strict] * len(made)))
-    except BrokenProcessPool as err:  # a part killed, say for want of memory
-        raise BuildError(
-            f"MkDocs stopped before its end ({err}); the previous site was kept"
-        ) from None
+        warnings = map_apart(functools.partial(run_part, strict=strict), made)
+    except StoppedApart as err:
+        raise BuildError(f"MkDocs stopped before its end ({err}); {KEPT}") from None
     finally:
         for part in made:
             part.config.unlink()
@@ -567,7 +572,7 @@ def build_with_mkdocs(config_path: Path, build: AudienceBuild, *, strict: bool) 
     return list(dict.fromkeys(w for part in warnings for w in part))
 
 
-def run_part(part: parts.Part, strict: bool) -> list[str]:
+def run_part(part: parts.Part, *, strict: bool) -> list[str]:
     return run_mkdocs(part.config, strict=strict)
 
 
@@ -738,11 +743,11 @@ def verify(site: Path, build: AudienceBuild, project: Project | PublicScan) -> N
             # Each core takes every n-th file, largest first, so that each gets about as much.
             paths.sort(key=lambda p: -p.stat().st_size)
             shares = [sorted(paths[k :: workers()]) for k in range(workers())]
-            fork = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(len(shares), mp_context=fork) as pool:
-                problems = [p for p in pool.map(_scan_files, shares) if p is not None]
+            problems = [p for p in map_apart(_scan_files, shares) if p is not None]
             # The problem a scan of one file after another would have told: the first file's.
             problem = min(problems, default=None)
+    except StoppedApart as err:
+        raise BuildError(f"checking the site stopped before its end ({err}); {KEPT}") from None
     finally:
         _scanning = None
     if problem is not None:
@@ -792,11 +797,10 @@ def _scan_files(paths: list[Path]) -> tuple[Path, str] | None:
                     f"{path.relative_to(site)}; the public build was stopped and the previous "
                     "public site kept"
                 )
-            named = named or (
-                scanning.id_pattern is not None and scanning.named_by.find(text) is not None
-            )
-        if not named or scanning.id_pattern is None:
+            named = named or scanning.named_by.find(text) is not None
+        if not named:
             continue
+        assert scanning.id_pattern is not None  # an id was found: there are ids
         whole = _whole_text(path)  # rare: read again, whole, to tell what names the id
         if match := scanning.id_pattern.search(_identifying(path, whole)):
             return path, (
@@ -928,7 +932,7 @@ def build_lock(out: Path) -> Iterator[None]:
 def io_problem(err: OSError, out: Path) -> str:
     """What went wrong writing the site, in words, and what to do."""
     where = err.filename or out
-    kept = "the previous site was kept"
+    kept = KEPT
     if err.errno == errno.ENOSPC:
         return f"no space left on the device that holds {out}; free some space; {kept}"
     if err.errno == errno.EDQUOT:
@@ -1059,7 +1063,7 @@ def build_site(
                         steps,
                         Staged,
                         "rendering stopped before its end",
-                        "the previous site was kept",
+                        KEPT,
                     )
                     steps.close()  # the process of the steps ends, and its memory is free
                     report.stage_seconds.update(prepared.seconds)

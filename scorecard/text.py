@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 # HTML's own characters, and every character Python-Markdown or its extensions may read as
 # syntax (emphasis, code, links, tables, attribute lists, headings, lists, entities).
@@ -20,6 +21,19 @@ def plain(text: str) -> str:
     return " ".join(_CONTROL.sub("", str(text)).split())
 
 
+def short_texts_once(escape: Callable[[str], str]) -> Callable[[str], str]:
+    """``escape``, each short text (a name, a target, a period: they recur on page after page)
+    escaped once and its result kept; long texts are escaped each time."""
+    kept = functools.lru_cache(maxsize=1 << 16)(escape)
+
+    @functools.wraps(escape)
+    def once(text: str) -> str:
+        return kept(text) if isinstance(text, str) and len(text) <= 200 else escape(text)
+
+    return once
+
+
+@short_texts_once
 def inert(text: str) -> str:
     """Text that shows as itself in a Markdown page, in HTML content and in attribute values.
 
@@ -27,19 +41,11 @@ def inert(text: str) -> str:
     brackets only where they would start a list); line breaks become spaces, so text can
     never start a new Markdown block.
     """
-    return _short_inert(text) if isinstance(text, str) and len(text) <= 200 else _inert(text)
-
-
-def _inert(text: str) -> str:
     flat = plain(text)
     escaped = _SPECIAL.sub(lambda m: f"&#{ord(m.group())};", flat)
     if _LIST_START.match(escaped):
         escaped = f"&#{ord(escaped[0])};{escaped[1:]}"
     return escaped
-
-
-# Short texts (names, targets, periods) recur on page after page: each is escaped once.
-_short_inert = functools.lru_cache(maxsize=1 << 16)(_inert)
 
 
 def is_web_link(url: str) -> bool:

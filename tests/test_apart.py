@@ -96,3 +96,17 @@ def test_with_another_thread_running_the_steps_run_here() -> None:
     finally:
         stop.set()
         thread.join()
+
+
+def _square_or_die(n: int) -> int:
+    if n < 0:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return n * n
+
+
+def test_work_mapped_apart_comes_back_in_order_and_a_killed_process_is_told() -> None:
+    from scorecard.apart import map_apart
+
+    assert map_apart(_square_or_die, [3, 1, 2]) == [9, 1, 4]
+    with pytest.raises(StoppedApart):
+        map_apart(_square_or_die, [1, -1])

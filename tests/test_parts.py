@@ -54,8 +54,9 @@ def test_each_page_is_built_by_one_part_and_every_other_file_by_the_first(tmp_pa
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         (docs / rel).write_bytes(b"x" * size)
     standalone = [f"institutions/{i}.md" for i in ids]
+    pages = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
     for count in (2, 3, 4):
-        excludes = parts.plan(docs, standalone, count)
+        excludes = parts.plan(docs, pages, standalone, count)
         assert len(excludes) == count
         builders = _builders(docs, excludes)
         assert all(len(b) == 1 for b in builders.values()), count
@@ -76,10 +77,12 @@ def test_pages_are_not_shared_unless_there_are_many_and_all_are_institution_page
     for name in names:
         (docs / "institutions" / name).write_text("# x\n", encoding="utf-8")
     standalone = [f"institutions/{name}" for name in names]
-    assert len(parts.plan(docs, standalone, 2)) == 2
-    assert parts.plan(docs, standalone, 1) == []
-    assert parts.plan(docs, standalone[1:], 2) == []  # too few to be worth a second build
-    assert parts.plan(docs, [*standalone, "pages/b.md"], 2) == []
+    assert len(parts.plan(docs, standalone, standalone, 2)) == 2
+    assert parts.plan(docs, standalone, standalone, 1) == []
+    assert (
+        parts.plan(docs, standalone, standalone[1:], 2) == []
+    )  # too few to be worth a second build
+    assert parts.plan(docs, standalone, [*standalone, "pages/b.md"], 2) == []
 
 
 def test_a_site_with_plugins_of_its_own_is_built_in_one_go() -> None:

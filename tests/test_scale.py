@@ -235,8 +235,8 @@ def test_a_site_built_in_parts_is_the_site_built_in_one_go(
     planned: list[list[str]] = []
     planning = parts.plan
 
-    def plan(docs: Path, standalone: list[str], count: int) -> list[str]:
-        planned.append(planning(docs, standalone, count))
+    def plan(docs: Path, pages: list[str], standalone: list[str], count: int) -> list[str]:
+        planned.append(planning(docs, pages, standalone, count))
         return planned[-1]
 
     monkeypatch.setattr(site.parts, "plan", plan)
