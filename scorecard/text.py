@@ -9,8 +9,10 @@ from collections.abc import Callable
 # HTML's own characters, and every character Python-Markdown or its extensions may read as
 # syntax (emphasis, code, links, tables, attribute lists, headings, lists, entities).
 _SPECIAL = re.compile(r"[&<>\"'`*_\[\]{}|#+!~^\\:=]")
-# At the start of a block, a dash or a number with a dot or bracket starts a list.
-_LIST_START = re.compile(r"-|[0-9]+[.)]")
+# At the start of a block, a dash or a number with a dot or bracket starts a list when a space
+# or the end follows ("- a", "1. a", "2)"), and dashes alone underline a heading or make a rule;
+# a number such as 35.8 or -2.8 is left as it is (they fill a national site's tables).
+_LIST_START = re.compile(r"-(?= |-|$)|[0-9]+[.)](?= |$)")
 # Control characters: invisible, and STX/ETX mark Python-Markdown's placeholders (it deletes
 # them, so "\x02- x" would start a list). Those that are whitespace go with the line breaks.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")

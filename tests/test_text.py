@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import markdown
 from bs4 import BeautifulSoup
 
-from scorecard.text import ascii_page
+from scorecard.text import ascii_page, inert
 
 PAGE = (
     '---\ntitle: "Zoë ≤ Clinic"\n---\n\n# Zoë ≤ Clinic\n\n'
@@ -55,3 +56,22 @@ def test_the_built_example_pages_are_ascii_but_their_front_matter_and_headings(
         "html.parser",
     ).get_text()
     assert "≥" in shown or "≤" in shown  # the targets show as themselves
+
+
+def test_numbers_stay_plain_but_what_would_start_a_list_or_a_rule_is_escaped() -> None:
+    # A national site's tables hold hundreds of thousands of numbers: each reference costs
+    # Python-Markdown and MkDocs a step, so a number that cannot start a block stays as it is.
+    assert [inert(t) for t in ("35.8", "-2.8", "7.7 hours", "100 %", "1)x")] == [
+        "35.8",
+        "-2.8",
+        "7.7 hours",
+        "100 %",
+        "1)x",
+    ]
+    for text in ("1. first", "1.", "2)", "- item", "-", "---", "--x"):
+        made = inert(text)
+        assert made[0] == "&", text
+        for source in (f"a line\n\n{made}\n\nlast", f"a line\n{made}\n"):
+            out = markdown.markdown(source, extensions=["tables", "toc"])
+            assert BeautifulSoup(out, "html.parser").find_all(["ol", "ul", "hr", "h2"]) == []
+        assert html.unescape(made) == text
