@@ -944,11 +944,11 @@ def validate_project(
         return None, sorted(findings)
 
     institutions: dict[str, Institution] = {}
-    known: list[str] = []
+    known: dict[str, Path] = {}  # each id with a file -> its first file
     for path in files.institutions:
         doc = load_file(path, display(path, root))
         if path.stem in known:
-            first = files.institutions[known.index(path.stem)]
+            first = known[path.stem]
             findings.append(
                 Finding(
                     doc.file,
@@ -961,7 +961,7 @@ def validate_project(
                 )
             )
             continue
-        known.append(path.stem)
+        known[path.stem] = path
         institution, found = check_institution(doc, path.stem)
         findings += found
         if institution is not None:
