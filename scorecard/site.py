@@ -176,7 +176,6 @@ class AudienceBuild:
     #: Pages outside the navigation, whose output no other page's depends on (but for the
     #: search index and the sitemap): MkDocs may build them apart (`scorecard.parts`).
     standalone_pages: list[str] = field(default_factory=list)
-    directory_urls: bool = True  # mkdocs.yml's use_directory_urls: page/index.html, or page.html
 
 
 @dataclass
@@ -550,12 +549,17 @@ def run_mkdocs(config_path: Path, *, strict: bool) -> list[str]:
     return collect.messages
 
 
-def build_with_mkdocs(config_path: Path, build: AudienceBuild, *, strict: bool) -> list[str]:
+def build_with_mkdocs(
+    config_path: Path, build: AudienceBuild, *, strict: bool, in_parts: bool = True
+) -> list[str]:
     """Build the staged site with MkDocs; returns its warnings. A site with many standalone
-    pages is built in parts, one on each core (`scorecard.parts`), each in a forked process."""
+    pages is built in parts, one on each core (`scorecard.parts`), each in a forked process,
+    where ``in_parts`` (the project's mkdocs.yml allows it: `_may_build_in_parts`)."""
     docs = config_path.parent / "docs"
     excludes = (
-        parts.plan(docs, build.page_paths, build.standalone_pages, workers()) if can_fork() else []
+        parts.plan(docs, build.page_paths, build.standalone_pages, workers())
+        if in_parts and can_fork()
+        else []
     )
     if not excludes:
         return run_mkdocs(config_path, strict=strict)
@@ -718,11 +722,12 @@ def public_scan(project: Project) -> PublicScan:
     return PublicScan(canaries(project), private_ids)
 
 
-def verify(site: Path, build: AudienceBuild, project: Project | PublicScan) -> None:
-    """Check a built site before it may replace the previous one."""
-    missing = [
-        p for p in build.page_paths if not (site / _html_path(p, build.directory_urls)).is_file()
-    ]
+def verify(
+    site: Path, build: AudienceBuild, project: Project | PublicScan, directory_urls: bool = True
+) -> None:
+    """Check a built site before it may replace the previous one; ``directory_urls``: the
+    project's use_directory_urls (a page is page/index.html, else page.html)."""
+    missing = [p for p in build.page_paths if not (site / _html_path(p, directory_urls)).is_file()]
     if missing:
         raise BuildError(f"MkDocs did not write {len(missing)} pages, such as {missing[0]}")
     if build.audience == "internal":
@@ -966,6 +971,8 @@ class Staged:
     epochs: dict[Audience, int]
     scan: PublicScan | None
     seconds: dict[str, float]
+    in_parts: bool  # the project's mkdocs.yml lets MkDocs build in parts (`_may_build_in_parts`)
+    directory_urls: bool  # its use_directory_urls: a page is page/index.html, else page.html
 
 
 def prepare(
@@ -1011,15 +1018,14 @@ def prepare(
             project, audience, env, progress, previous, site_url, docs=staging / "docs"
         )
         timed("render")
-        if not _may_build_in_parts(user_data):
-            build.standalone_pages = []
-        build.directory_urls = user_data.get("use_directory_urls", True) is not False
         staged.append((build, write_staging(root, staging, build, user_config, user_data)))
         timed("write")
     epochs = {a: content_epoch(project, a) for a in audiences}
     scan = public_scan(project) if "public" in audiences else None
     del project  # MkDocs holds every page at once: what the project held is let go first
-    yield Staged(staged, epochs, scan, seconds)
+    in_parts = _may_build_in_parts(user_data)
+    directory_urls = user_data.get("use_directory_urls", True) is not False
+    yield Staged(staged, epochs, scan, seconds, in_parts, directory_urls)
 
 
 def build_site(
@@ -1107,14 +1113,16 @@ def _build_staged(
         clock = time.perf_counter()
         progress(f"building {build.audience} site with MkDocs", 0, 1)
         with source_date(prepared.epochs[build.audience]):
-            report.warnings += build_with_mkdocs(config_path, build, strict=strict)
+            report.warnings += build_with_mkdocs(
+                config_path, build, strict=strict, in_parts=prepared.in_parts
+            )
         gc.collect()
         _return_freed_memory()  # what MkDocs held, before the site is read back
         now = time.perf_counter()
         report.stage_seconds["mkdocs"] = report.stage_seconds.get("mkdocs", 0.0) + now - clock
         progress(f"checking {build.audience} site", 0, 1)
         site = config_path.parent / "site"
-        verify(site, build, prepared.scan or PublicScan([], []))
+        verify(site, build, prepared.scan or PublicScan([], []), prepared.directory_urls)
         report.stage_seconds["verify"] = (
             report.stage_seconds.get("verify", 0.0) + time.perf_counter() - now
         )
