@@ -32,15 +32,16 @@ def _finalize(value: Any) -> Any:
     return Markup(inert(str(value)))  # noqa: S704 - inert() escapes every special character
 
 
-def _grade(grade: str | None) -> Markup:
-    """A grade as a letter in a badge: never told by colour alone."""
+def _grade(grade: str | None, score: str | None = None) -> Markup:
+    """A grade as a letter in a badge: never told by colour alone; ``score``, when given, is
+    named in its title (where the letter stands for the score)."""
     if not grade:
         return Markup('<span class="scorecard-grade scorecard-grade-none">–</span>')
     letter = inert(grade)
     css = "".join(c for c in grade.lower() if c.isalnum())
-    return Markup(  # noqa: S704 - letter is inert, css is alphanumeric
-        f'<span class="scorecard-grade scorecard-grade-{css}" title="grade {letter}">'
-        f"{letter}</span>"
+    title = f"grade {letter}" if score is None else f"score {inert(str(score))}, grade {letter}"
+    return Markup(  # noqa: S704 - letter and score are inert, css is alphanumeric
+        f'<span class="scorecard-grade scorecard-grade-{css}" title="{title}">{letter}</span>'
     )
 
 
