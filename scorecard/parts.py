@@ -29,10 +29,11 @@ from pathlib import Path
 #: order: the names a part builds are a run of them in this order.
 NAME_CHARACTERS = "-.0123456789abcdefghijklmnopqrstuvwxyz"
 _NAME = re.compile(r"institutions/([a-z0-9][a-z0-9-]*\.md)")
-#: MkDocs spends about this many times as long on a byte of the other pages (long tables of
-#: links, and the search index) as on a byte of an institution page; measured at 400
-#: institutions, where the first part also copies the data files and badges.
-OTHER_PAGE_WEIGHT = 5
+#: MkDocs spends about this many times as long on a byte of the other pages (long tables, and
+#: the search index) as on a byte of an institution page; measured at 1,000 institutions,
+#: where the first part also copies the data files and badges (the parts took 19.8 and 18.8 s
+#: at 2, 18.4 and 20.0 s at 3).
+OTHER_PAGE_WEIGHT = 2.5
 #: Fewer institution pages than this are built in one go: a part costs a second or so to start.
 PARTS_FROM = 50
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import posixpath
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -49,6 +50,40 @@ def _link(text: str, url: str) -> Markup:
     """A Markdown link to one of the site's own pages."""
     safe_url = "".join(c for c in url if c.isalnum() or c in "-_./")
     return Markup(f"[{inert(text)}]({safe_url})")  # noqa: S704
+
+
+def built_address(link: str, page: str, directory_urls: bool = True) -> str:
+    """The address, relative to the built ``page``, of ``link``: a path relative to the
+    Markdown file ``page`` in the docs folder, as MkDocs would rewrite it (a page ``x.md`` is
+    ``x/`` with ``use_directory_urls``, else ``x.html``; any other file keeps its path)."""
+
+    def url(path: str) -> str:
+        if not path.endswith(".md"):
+            return path
+        stem = path[: -len(".md")]
+        if not directory_urls:
+            return f"{stem}.html"
+        if stem == "index" or stem.endswith("/index"):
+            return stem[: -len("index")]
+        return f"{stem}/"
+
+    target = url(posixpath.normpath(posixpath.join(posixpath.dirname(page), link)))
+    here = url(page)
+    base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+    relative = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+    if target.endswith("/") or not target:
+        relative = "./" if relative == "." else f"{relative}/"
+    return relative
+
+
+@jinja2.pass_context
+def _html_link(context: jinja2.runtime.Context, text: str, url: str) -> Markup:
+    """An HTML link to one of the site's own pages or files, for a table written as an HTML
+    block (which MkDocs passes through: the address is the built one, `built_address`)."""
+    safe_url = "".join(c for c in url if c.isalnum() or c in "-_./")
+    directory_urls = context.environment.globals["directory_urls"] is not False
+    address = built_address(safe_url, context["page_path"], directory_urls)
+    return Markup(f'<a href="{address}">{inert(text)}</a>')  # noqa: S704
 
 
 def _web_link(text: str, url: str) -> Markup:
@@ -98,7 +133,11 @@ class ProjectTemplates(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-def environment(project_templates: Path | None = None) -> jinja2.Environment:
+def environment(
+    project_templates: Path | None = None, *, directory_urls: bool = True
+) -> jinja2.Environment:
+    """The templates' environment; ``directory_urls``: the project's use_directory_urls, for
+    the addresses of links that MkDocs does not rewrite (`built_address`)."""
     builtin = jinja2.PackageLoader("scorecard", "templates")
     loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": builtin}, delimiter=":")]
     if project_templates is not None and project_templates.is_dir():
@@ -115,6 +154,8 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
     )
     env.filters["grade"] = _grade
     env.filters["link"] = _link
+    env.filters["html_link"] = _html_link
+    env.globals["directory_urls"] = directory_urls
     env.filters["weblink"] = _web_link
     env.filters["yamlstr"] = _yaml_string
     env.filters["inert"] = lambda v: Markup(inert(str(v)))  # noqa: S704
@@ -123,4 +164,4 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
 
 def render_page(env: jinja2.Environment, page: Page) -> str:
     template = env.select_template(page.templates)
-    return template.render(**as_dict(page.context), page_title=page.title)
+    return template.render(**as_dict(page.context), page_title=page.title, page_path=page.path)

@@ -1002,7 +1002,8 @@ def prepare(
     if project is None or not ok:
         return
     seconds = {}
-    env = environment(root / "site_templates")
+    directory_urls = user_data.get("use_directory_urls", True) is not False
+    env = environment(root / "site_templates", directory_urls=directory_urls)
     site_url = str(user_data.get("site_url") or "")
     staged: list[tuple[AudienceBuild, Path]] = []
     for audience in audiences:
@@ -1024,7 +1025,6 @@ def prepare(
     scan = public_scan(project) if "public" in audiences else None
     del project  # MkDocs holds every page at once: what the project held is let go first
     in_parts = _may_build_in_parts(user_data)
-    directory_urls = user_data.get("use_directory_urls", True) is not False
     yield Staged(staged, epochs, scan, seconds, in_parts, directory_urls)
 
 

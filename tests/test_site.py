@@ -522,8 +522,12 @@ def test_above_sixty_institutions_the_home_page_lists_grades_in_the_table(
     assert "130 institutions are too many for one chart" in home
     assert "[table of all institutions](#all-institutions)" in home
     assert "(pillars/admin.md)" in home
-    table = [line for line in home.splitlines() if line.startswith("| [")]
-    assert len(table) == 130
+    rows = BeautifulSoup(home, "html.parser").select("table tbody tr")
+    assert len(rows) == 130
+    for row in rows:
+        assert row.select_one("td a[href^='institutions/']") is not None
+        grades = row.select("span.scorecard-grade, span.scorecard-noscore")
+        assert len(grades) == 1 + 7  # overall and each pillar
 
 
 def test_institution_pages_show_their_peer_group_as_bins(many: dict[str, str]) -> None:
