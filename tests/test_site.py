@@ -559,3 +559,23 @@ def test_pillar_and_peer_group_pages_chart_bins_not_institutions(
         assert {kind for kind, _ in shown.values()} == {"histogram"}, path
         for _, spec in shown.values():
             assert all("institution" not in v for v in spec["data"]["values"]), path
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_links_in_html_blocks_have_the_address_mkdocs_would_give(directory_urls: bool) -> None:
+    import itertools
+    import posixpath
+
+    from mkdocs.structure.files import File
+    from mkdocs.utils import get_relative_url
+
+    from scorecard.render import built_address
+
+    pages = ["index.md", "compare.md", "data.md", "institutions/index.md", "institutions/x.md"]
+    pages += ["pillars/complex_care.md", "peer-groups/index.md", "peer-groups/a.md"]
+    files = ["data/institutions/x.json", "badges/x.svg"]
+    for page, target in itertools.product(pages, pages + files):
+        here, there = (File(p, "docs", "site", directory_urls) for p in (page, target))
+        link = posixpath.relpath(target, posixpath.dirname(page) or ".")
+        mkdocs_gives = get_relative_url(there.url, here.url)
+        assert built_address(link, page, directory_urls) == mkdocs_gives
