@@ -46,43 +46,54 @@ def _grade(grade: str | None, score: str | None = None) -> Markup:
     )
 
 
+def _safe_url(url: str) -> str:
+    """A link to one of the site's own files, with nothing in it but a path's characters."""
+    return "".join(c for c in url if c.isalnum() or c in "-_./")
+
+
 def _link(text: str, url: str) -> Markup:
     """A Markdown link to one of the site's own pages."""
-    safe_url = "".join(c for c in url if c.isalnum() or c in "-_./")
-    return Markup(f"[{inert(text)}]({safe_url})")  # noqa: S704
+    return Markup(f"[{inert(text)}]({_safe_url(url)})")  # noqa: S704
+
+
+def page_address(path: str, directory_urls: bool = True) -> str:
+    """Where MkDocs puts a file of the docs folder, from the site's root: a page ``x.md`` is
+    at ``x/`` with ``use_directory_urls`` (``index.md`` in its folder), else at ``x.html``;
+    any other file keeps its path."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[: -len(".md")]
+    if not directory_urls:
+        return f"{stem}.html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return f"{stem}/"
 
 
 def built_address(link: str, page: str, directory_urls: bool = True) -> str:
     """The address, relative to the built ``page``, of ``link``: a path relative to the
-    Markdown file ``page`` in the docs folder, as MkDocs would rewrite it (a page ``x.md`` is
-    ``x/`` with ``use_directory_urls``, else ``x.html``; any other file keeps its path)."""
-
-    def url(path: str) -> str:
-        if not path.endswith(".md"):
-            return path
-        stem = path[: -len(".md")]
-        if not directory_urls:
-            return f"{stem}.html"
-        if stem == "index" or stem.endswith("/index"):
-            return stem[: -len("index")]
-        return f"{stem}/"
-
-    target = url(posixpath.normpath(posixpath.join(posixpath.dirname(page), link)))
-    here = url(page)
-    base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
-    relative = posixpath.relpath(target or ".", base.rstrip("/") or ".")
-    if target.endswith("/") or not target:
-        relative = "./" if relative == "." else f"{relative}/"
-    return relative
+    Markdown file ``page`` in the docs folder, as MkDocs would rewrite it."""
+    target = page_address(
+        posixpath.normpath(posixpath.join(posixpath.dirname(page), link)), directory_urls
+    )
+    here = page_address(page, directory_urls)
+    # Both are normal paths from the site's root: the way from one folder to the other is
+    # up past what they do not share, then down (as posixpath.relpath, without its getcwd).
+    folder = here.split("/")[:-1]
+    into = target.split("/")
+    shared = 0
+    while shared < min(len(folder), len(into) - 1) and folder[shared] == into[shared]:
+        shared += 1
+    relative = "/".join([".."] * (len(folder) - shared) + into[shared:])
+    return relative or "./"
 
 
 @jinja2.pass_context
 def _html_link(context: jinja2.runtime.Context, text: str, url: str) -> Markup:
     """An HTML link to one of the site's own pages or files, for a table written as an HTML
     block (which MkDocs passes through: the address is the built one, `built_address`)."""
-    safe_url = "".join(c for c in url if c.isalnum() or c in "-_./")
     directory_urls = context.environment.globals["directory_urls"] is not False
-    address = built_address(safe_url, context["page_path"], directory_urls)
+    address = built_address(_safe_url(url), context["page_path"], directory_urls)
     return Markup(f'<a href="{address}">{inert(text)}</a>')  # noqa: S704
 
 

@@ -52,7 +52,7 @@ from scorecard.findings import Finding, has_errors, summary
 from scorecard.leaks import SKIPPED_SUFFIXES, LeakScanner
 from scorecard.model import Audience, Project
 from scorecard.pages import Gatherer, Page
-from scorecard.render import environment, render_page
+from scorecard.render import environment, page_address, render_page
 from scorecard.schema import schemas
 from scorecard.text import ascii_page
 from scorecard.validate import validate_project
@@ -816,10 +816,9 @@ def _scan_files(paths: list[Path]) -> tuple[Path, str] | None:
 
 
 def _html_path(md_path: str, directory_urls: bool = True) -> str:
-    stem = md_path[: -len(".md")]
-    if stem == "index" or stem.endswith("/index") or not directory_urls:
-        return stem + ".html"
-    return stem + "/index.html"
+    """The file MkDocs writes for a page."""
+    address = page_address(md_path, directory_urls)
+    return f"{address}index.html" if address.endswith("/") or not address else address
 
 
 # --- swap ----------------------------------------------------------------------------------

@@ -573,6 +573,7 @@ def test_links_in_html_blocks_have_the_address_mkdocs_would_give(directory_urls:
 
     pages = ["index.md", "compare.md", "data.md", "institutions/index.md", "institutions/x.md"]
     pages += ["pillars/complex_care.md", "peer-groups/index.md", "peer-groups/a.md"]
+    pages += ["pages/guide/index.md", "pages/guide/more/setup.md"]
     files = ["data/institutions/x.json", "badges/x.svg"]
     for page, target in itertools.product(pages, pages + files):
         here, there = (File(p, "docs", "site", directory_urls) for p in (page, target))
