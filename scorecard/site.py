@@ -227,8 +227,9 @@ def gather_audience(
     scores = score_project(project, audience)
     gatherer = Gatherer(project, scores, publications, site_url)
     comparisons = Comparisons(gatherer)
-    groups = len({r.peer_group for r in scores.results})
-    total = len(scores.identities) + len(project.framework.pillars) + 5 + 3 + groups
+    compared = comparisons.pages()  # compare, peer groups, data dictionary
+    # home, institutions, methodology, data; each institution and pillar; the pages compared
+    total = 4 + len(gatherer.shown_ids) + len(project.framework.pillars) + len(compared)
     done = 0
 
     def tick(step: int) -> None:
@@ -239,7 +240,7 @@ def gather_audience(
     files = DocsFiles(docs)
     page_paths = []
     apart = institution_pages_apart(gatherer, env, files)
-    for page in chain(gatherer.pages(institutions=apart is None), comparisons.pages()):
+    for page in chain(gatherer.pages(institutions=apart is None), compared):
         files[page.path] = page_text(env, page)
         page_paths.append(page.path)
         tick(1)
@@ -253,18 +254,23 @@ def gather_audience(
         page_paths.append(path)
         user_nav.append({html.escape(title): path})
 
-    for path in apart() if apart else ():
-        files.written(path)
-        page_paths.append(path)
-        tick(1)
+    def collect(wait: bool) -> None:
+        """Count the institution pages the workers rendered (all of them, with ``wait``)."""
+        for path in apart(wait) if apart else ():
+            files.written(path)
+            page_paths.append(path)
+            tick(1)
 
+    # The data files are written while the workers render the institution pages.
     def institution_file(inst_id: str, results: list[str]) -> None:
         files[f"data/institutions/{inst_id}.json"] = comparisons.institution_json(inst_id, results)
+        collect(wait=False)
 
     # Each result is written once, as JSON, into data/scores.json and its institution's file.
     parts = scores_json_parts(scores, publications, compact=True, each_institution=institution_file)
     files.write_parts("data/scores.json", parts)
     files.update(comparisons.files())
+    collect(wait=False)
     files["data/scores.csv"] = scores_csv(scores).encode("utf-8")
     for name, schema in schemas().items():
         files[f"data/schemas/{name}"] = (json.dumps(schema, indent=2) + "\n").encode("utf-8")
@@ -273,6 +279,7 @@ def gather_audience(
     files[SITE_CSS] = SITE_STYLE.encode("utf-8")
     if audience == "internal":
         files["robots.txt"] = ROBOTS_INTERNAL.encode()
+    collect(wait=True)
 
     fw = project.framework
     nav: list[Any] = [
@@ -314,11 +321,11 @@ _rendering: tuple[Gatherer, jinja2.Environment, DocsFiles] | None = None  # for 
 
 def institution_pages_apart(
     gatherer: Gatherer, env: jinja2.Environment, files: DocsFiles
-) -> Callable[[], Iterator[str]] | None:
+) -> Callable[[bool], Iterator[str]] | None:
     """Start rendering every institution's page in worker processes, each page written to the
-    docs folder there; what to call for their paths, in order, once the rest is done. None
-    (the pages are rendered here) for a small site, for files kept in memory, or where
-    workers cannot be forked."""
+    docs folder there; what to call for their paths, in order: those rendered so far, or
+    (waiting) all of them. None (the pages are rendered here) for a small site, for files kept
+    in memory, or where workers cannot be forked."""
     global _rendering
     ids = gatherer.shown_ids
     if len(ids) < RENDER_APART_FROM or files.folder is None or not can_fork():
@@ -339,12 +346,19 @@ def institution_pages_apart(
         gc.unfreeze()
         _rendering = None
 
-    def paths() -> Iterator[str]:
+    collected = 0
+
+    def paths(wait: bool) -> Iterator[str]:
+        nonlocal collected
         try:
-            for chunk in done:
-                yield from result_of(chunk)
-        finally:
+            while collected < len(done) and (wait or done[collected].done()):
+                yield from result_of(done[collected])
+                collected += 1
+        except BaseException:
             pool.shutdown(cancel_futures=True)
+            raise
+        if collected == len(done):
+            pool.shutdown()
 
     return paths
 

@@ -7,6 +7,7 @@ import html
 import json
 import posixpath
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -184,12 +185,33 @@ def test_institution_pages_rendered_by_workers_are_the_pages_rendered_here(
 ) -> None:
     from scorecard import site
 
+    def progress(into: str) -> Callable[[str, int, int], None]:
+        def tell(stage: str, done: int, total: int) -> None:  # told in the process that renders
+            if stage.startswith("rendering"):
+                with (tmp_path / f"{into}.progress").open("a", encoding="utf-8") as told:
+                    told.write(f"{done} {total}\n")
+
+        return tell
+
     monkeypatch.setattr(site, "RENDER_APART_FROM", 10**9)
-    here = build_site(large, tmp_path / "here", ["public"], keep_docs=True)
+    here = build_site(
+        large, tmp_path / "here", ["public"], keep_docs=True, progress=progress("here")
+    )
     monkeypatch.setattr(site, "RENDER_APART_FROM", 10)
-    apart = build_site(large, tmp_path / "apart", ["public"], keep_docs=True)
+    apart = build_site(
+        large, tmp_path / "apart", ["public"], keep_docs=True, progress=progress("apart")
+    )
     assert apart.pages == here.pages
     assert _docs(tmp_path / "apart") == _docs(tmp_path / "here")
+    # The progress bar counts every page once, up to its end, as the pages are rendered.
+    told = {}
+    for into in ("here", "apart"):
+        lines = (tmp_path / f"{into}.progress").read_text(encoding="utf-8").splitlines()
+        told[into] = [tuple(map(int, line.split())) for line in lines]
+    for counts in told.values():
+        assert [done for done, _ in counts] == sorted(done for done, _ in counts)
+        assert counts[-1][0] == counts[-1][1]
+    assert told["apart"][-1] == told["here"][-1]
 
 
 def test_a_template_error_in_a_worker_is_told_with_its_place(
