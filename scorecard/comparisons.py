@@ -18,9 +18,10 @@ from __future__ import annotations
 import json
 import re
 import statistics
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
+from itertools import chain
 from typing import Any
 
 from markupsafe import Markup
@@ -291,6 +292,10 @@ class Comparisons:
         context = DataDictionaryContext(self.g.site, [_dictionary_file(f) for f in FILES])
         return Page("data-dictionary.md", ["data-dictionary.md.j2"], context, "Data dictionary")
 
+    def page_count(self) -> int:
+        """How many pages `pages` makes: compare, peer groups and each group, data dictionary."""
+        return 3 + len(self._groups())
+
     def pages(self) -> list[Page]:
         groups = [self.peer_group(name, members) for name, members in self._groups().items()]
         return [self.compare(), self.peer_groups(groups), *groups, self.data_dictionary()]
@@ -298,34 +303,24 @@ class Comparisons:
     # --- files -------------------------------------------------------------------------------
 
     def compare_document(self) -> dict[str, Any]:
+        document = self._compare_head()
+        document["institutions"] = [self._compared(inst_id) for inst_id in self.g.shown_ids]
+        return document
+
+    def compare_json_parts(self) -> Iterator[str]:
+        """``compare_document`` as compact JSON, an institution at a time (the whole document
+        of a national site would hold millions of values at once)."""
+        head = json.dumps(self._compare_head(), ensure_ascii=False, separators=COMPACT)
+        assert head.endswith('"institutions":[]}')
+        yield head[: -len("]}")]
+        for at, inst_id in enumerate(self.g.shown_ids):
+            compared = json.dumps(self._compared(inst_id), ensure_ascii=False, separators=COMPACT)
+            yield ("," if at else "") + compared
+        yield "]}"
+
+    def _compare_head(self) -> dict[str, Any]:
         g, fw = self.g, self.fw
         orders = {r.period: r.period_order for r in g.scores.results}
-        institutions = []
-        for inst_id in g.shown_ids:
-            latest = g.latest[inst_id]
-            scores: dict[str, dict[str, list[Any]]] = {}
-            for h in g.history[inst_id]:
-                row = {"overall": [r2(h.overall.score), h.overall.grade]}
-                row.update({pid: [r2(p.score), p.grade] for pid, p in h.pillars.items()})
-                scores[h.period] = row
-            metrics: dict[str, list[Any]] = {}
-            for mid, m in latest.metrics.items():
-                metric = fw.metrics[mid]
-                shown = value_text(metric, m.value) if m.status == "reported" else status_text(m)
-                metrics[mid] = [shown, r2(m.score), m.status]
-            institutions.append(
-                {
-                    "id": inst_id,
-                    "name": g.names[inst_id],
-                    "peer_group": latest.peer_group,
-                    "region": self._region(inst_id) or None,
-                    "anonymous": self._anonymous(inst_id),
-                    "period": latest.period,
-                    "peer_percentile": r2(latest.overall.peer_percentile),
-                    "scores": scores,
-                    "metrics": metrics,
-                }
-            )
         return {
             "format": "scorecard-compare/1",
             "audience": g.scores.audience,
@@ -343,7 +338,34 @@ class Comparisons:
                 }
                 for mid, m in fw.metrics.items()
             ],
-            "institutions": institutions,
+            "institutions": [],
+        }
+
+    def _compared(self, inst_id: str) -> dict[str, Any]:
+        """An institution as the compare page has it: every period's scores, and the metrics
+        of its latest."""
+        g, fw = self.g, self.fw
+        latest = g.latest[inst_id]
+        scores: dict[str, dict[str, list[Any]]] = {}
+        for h in g.history[inst_id]:
+            row = {"overall": [r2(h.overall.score), h.overall.grade]}
+            row.update({pid: [r2(p.score), p.grade] for pid, p in h.pillars.items()})
+            scores[h.period] = row
+        metrics: dict[str, list[Any]] = {}
+        for mid, m in latest.metrics.items():
+            metric = fw.metrics[mid]
+            shown = value_text(metric, m.value) if m.status == "reported" else status_text(m)
+            metrics[mid] = [shown, r2(m.score), m.status]
+        return {
+            "id": inst_id,
+            "name": g.names[inst_id],
+            "peer_group": latest.peer_group,
+            "region": self._region(inst_id) or None,
+            "anonymous": self._anonymous(inst_id),
+            "period": latest.period,
+            "peer_percentile": r2(latest.overall.peer_percentile),
+            "scores": scores,
+            "metrics": metrics,
         }
 
     def institution_document(self, inst_id: str, *, results: bool = True) -> dict[str, Any]:
@@ -386,9 +408,9 @@ class Comparisons:
         assert text.endswith('"results":[]}')
         return (text[: -len("]}")] + ",".join(results) + "]}\n").encode("utf-8")
 
-    def badges(self) -> dict[str, bytes]:
+    def badges(self) -> Iterator[tuple[str, bytes]]:
+        """Each badge's SVG file, one at a time."""
         g, fw = self.g, self.fw
-        out = {}
         for (inst_id, pid), path in g.badge_paths.items():
             r = g.latest[inst_id]
             if pid is None:
@@ -398,22 +420,32 @@ class Comparisons:
                 p = r.pillars[pid]
                 name = fw.pillars[pid].name
                 svg = grade_badge(name, r.period, p.grade, p.score, f"{g.names[inst_id]}, {name}")
-            out[path] = (svg + "\n").encode("utf-8")
-        return out
+            yield path, (svg + "\n").encode("utf-8")
+
+    def data_texts(self) -> Iterator[tuple[str, Iterable[str]]]:
+        """The compare page's data, as JSON and as a script: (docs path, its text in pieces,
+        to be written one after another; a national site's is tens of megabytes)."""
+        # Data files are compact: Python writes indented JSON many times slower.
+        parts = list(self.compare_json_parts())
+        yield COMPARE_JSON, chain(parts, ["\n"])
+        # In a script, "</" could end it and U+2028/9 break older parsers: escape them. No
+        # part ends inside a string (they end at a brace or a bracket), so none splits "</".
+        yield COMPARE_DATA_JS, chain([f"window.{DATA_GLOBAL} = "], map(_in_script, parts), [";\n"])
 
     def files(self) -> Iterator[tuple[str, bytes]]:
-        """The data files and scripts behind the pages, one at a time: (docs path, content)."""
-        document = self.compare_document()
-        compact = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-        # In a script, "</" could end it and U+2028/9 break older parsers: escape them.
-        script = compact.replace("</", "<\\/").replace("\u2028", "\\u2028")
-        script = script.replace("\u2029", "\\u2029")
-        # Data files are compact: Python writes indented JSON many times slower.
-        yield COMPARE_JSON, (compact + "\n").encode()
-        yield COMPARE_DATA_JS, f"window.{DATA_GLOBAL} = {script};\n".encode()
+        """The scripts and badges behind the pages, one at a time: (docs path, content)."""
         yield COMPARE_JS, _asset("scorecard-compare.js")
         yield COMPARE_CSS, _asset("scorecard-compare.css")
-        yield from self.badges().items()
+        yield from self.badges()
+
+
+COMPACT = (",", ":")  # separators of compact JSON
+
+
+def _in_script(json_text: str) -> str:
+    """JSON text made safe to stand in a script element."""
+    escaped = json_text.replace("</", "<\\/").replace("\u2028", "\\u2028")
+    return escaped.replace("\u2029", "\\u2029")
 
 
 def _asset(name: str) -> bytes:

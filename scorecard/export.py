@@ -163,7 +163,7 @@ def csv_header(scores: ScoreSet) -> list[str]:
     return head
 
 
-def csv_rows(scores: ScoreSet) -> list[list[str]]:
+def csv_rows(scores: ScoreSet) -> Iterator[list[str]]:
     def cell(value: float | str | None) -> str:
         if value is None:
             return ""
@@ -171,7 +171,6 @@ def csv_rows(scores: ScoreSet) -> list[list[str]]:
             return f"{value:.2f}".replace("-0.00", "0.00")
         return str(value)
 
-    rows = []
     for r in scores.results:
         o = r.overall
         row = [r.institution, r.period, cell(o.score), cell(o.grade), cell(o.coverage)]
@@ -179,16 +178,25 @@ def csv_rows(scores: ScoreSet) -> list[list[str]]:
         for pillar in scores.framework.pillars:
             p = r.pillars.get(pillar)
             row += [cell(p.score), cell(p.grade), cell(p.coverage)] if p else ["", "", ""]
-        rows.append(row)
-    return rows
+        yield row
 
 
-def scores_csv(scores: ScoreSet) -> str:
+def scores_csv_parts(scores: ScoreSet, rows_per_part: int = 1000) -> Iterator[str]:
+    """The scores as CSV, a few rows at a time: a national site has 120,000 of them."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(csv_header(scores))
-    writer.writerows(csv_rows(scores))
-    return buffer.getvalue()
+    for at, row in enumerate(csv_rows(scores), 1):
+        writer.writerow(row)
+        if at % rows_per_part == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def scores_csv(scores: ScoreSet) -> str:
+    return "".join(scores_csv_parts(scores))
 
 
 def scores_table(scores: ScoreSet) -> str:

@@ -25,6 +25,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -44,10 +45,17 @@ from scorecard.apart import (
     steps_apart,
     workers,
 )
-from scorecard.audience import AUDIENCES, included, internal_texts, public_texts, score_project
+from scorecard.audience import (
+    AUDIENCES,
+    ScoreSet,
+    included,
+    internal_texts,
+    public_texts,
+    score_project,
+)
 from scorecard.comparisons import COMPARE_CSS, COMPARE_JS, Comparisons
 from scorecard.explain import Publications, read_publications
-from scorecard.export import scores_csv, scores_json_parts
+from scorecard.export import scores_csv_parts, scores_json_parts
 from scorecard.findings import Finding, has_errors, summary
 from scorecard.leaks import SKIPPED_SUFFIXES, LeakScanner
 from scorecard.model import Audience, Project
@@ -227,9 +235,8 @@ def gather_audience(
     scores = score_project(project, audience)
     gatherer = Gatherer(project, scores, publications, site_url)
     comparisons = Comparisons(gatherer)
-    compared = comparisons.pages()  # compare, peer groups, data dictionary
     # home, institutions, methodology, data; each institution and pillar; the pages compared
-    total = 4 + len(gatherer.shown_ids) + len(project.framework.pillars) + len(compared)
+    total = 4 + len(gatherer.shown_ids) + len(project.framework.pillars) + comparisons.page_count()
     done = 0
 
     def tick(step: int) -> None:
@@ -238,48 +245,27 @@ def gather_audience(
         progress(f"rendering {audience} pages", done, total)
 
     files = DocsFiles(docs)
-    page_paths = []
+    page_paths: list[str] = []
     apart = institution_pages_apart(gatherer, env, files)
-    for page in chain(gatherer.pages(institutions=apart is None), compared):
-        files[page.path] = page_text(env, page)
-        page_paths.append(page.path)
-        tick(1)
 
-    banner = b""
-    if audience == "internal":
-        banner = env.get_template("_banner.md.j2").render(site={"internal": True}).encode("utf-8")
-    user_nav = []
-    for path, raw, title in _user_pages(project):
-        files[path] = _with_banner(raw, banner) if banner else raw
-        page_paths.append(path)
-        user_nav.append({html.escape(title): path})
-
-    def collect(wait: bool) -> None:
-        """Count the institution pages the workers rendered (all of them, with ``wait``)."""
-        for path in apart(wait) if apart else ():
+    try:
+        for page in chain(gatherer.pages(institutions=apart is None), comparisons.pages()):
+            files[page.path] = page_text(env, page)
+            page_paths.append(page.path)
+            tick(1)
+        user_nav = _write_user_pages(project, audience, env, files, page_paths)
+        for path in apart.paths() if apart else ():
             files.written(path)
             page_paths.append(path)
             tick(1)
-
-    # The data files are written while the workers render the institution pages.
-    def institution_file(inst_id: str, results: list[str]) -> None:
-        files[f"data/institutions/{inst_id}.json"] = comparisons.institution_json(inst_id, results)
-        collect(wait=False)
-
-    # Each result is written once, as JSON, into data/scores.json and its institution's file.
-    parts = scores_json_parts(scores, publications, compact=True, each_institution=institution_file)
-    files.write_parts("data/scores.json", parts)
-    files.update(comparisons.files())
-    collect(wait=False)
-    files["data/scores.csv"] = scores_csv(scores).encode("utf-8")
-    for name, schema in schemas().items():
-        files[f"data/schemas/{name}"] = (json.dumps(schema, indent=2) + "\n").encode("utf-8")
-    files.update(charts.runtime_files())
-    files[TABLES_JS] = _TABLES_SCRIPT.encode("utf-8")
-    files[SITE_CSS] = SITE_STYLE.encode("utf-8")
-    if audience == "internal":
-        files["robots.txt"] = ROBOTS_INTERNAL.encode()
-    collect(wait=True)
+    except BaseException:
+        if apart:
+            apart.stop()  # the build failed: the workers' pages are not needed
+        raise
+    # The data files come after the institution pages: made meanwhile, they would touch, and
+    # so copy, much of the memory this process shares with the workers (a national site's
+    # build took 400 MB more at its peak, for 9 s less).
+    _write_data_files(files, audience, scores, publications, comparisons)
 
     fw = project.framework
     nav: list[Any] = [
@@ -296,6 +282,55 @@ def gather_audience(
     ]
     standalone = [f"institutions/{i}.md" for i in gatherer.shown_ids]
     return AudienceBuild(audience, files, nav, page_paths, standalone)
+
+
+def _write_user_pages(
+    project: Project,
+    audience: Audience,
+    env: jinja2.Environment,
+    files: DocsFiles,
+    paths: list[str],
+) -> list[dict[str, str]]:
+    """The project's own pages (``pages/``), with the internal banner where it applies; their
+    entries in the navigation."""
+    banner = b""
+    if audience == "internal":
+        banner = env.get_template("_banner.md.j2").render(site={"internal": True}).encode("utf-8")
+    nav = []
+    for path, raw, title in _user_pages(project):
+        files[path] = _with_banner(raw, banner) if banner else raw
+        paths.append(path)
+        nav.append({html.escape(title): path})
+    return nav
+
+
+def _write_data_files(
+    files: DocsFiles,
+    audience: Audience,
+    scores: ScoreSet,
+    publications: Publications | None,
+    comparisons: Comparisons,
+) -> None:
+    """Every score as JSON and CSV, the compare page's data, badges, schemas, scripts and
+    styles; the large ones written a piece at a time."""
+
+    def institution_file(inst_id: str, results: list[str]) -> None:
+        files[f"data/institutions/{inst_id}.json"] = comparisons.institution_json(inst_id, results)
+
+    # Each result is written once, as JSON, into data/scores.json and its institution's file.
+    parts = scores_json_parts(scores, publications, compact=True, each_institution=institution_file)
+    files.write_parts("data/scores.json", parts)
+    for path, text in comparisons.data_texts():
+        files.write_parts(path, text)
+    files.update(comparisons.files())
+    files.write_parts("data/scores.csv", scores_csv_parts(scores))
+    for name, schema in schemas().items():
+        files[f"data/schemas/{name}"] = (json.dumps(schema, indent=2) + "\n").encode("utf-8")
+    files.update(charts.runtime_files())
+    files[TABLES_JS] = _TABLES_SCRIPT.encode("utf-8")
+    files[SITE_CSS] = SITE_STYLE.encode("utf-8")
+    if audience == "internal":
+        files["robots.txt"] = ROBOTS_INTERNAL.encode()
 
 
 def page_text(env: jinja2.Environment, page: Page) -> bytes:
@@ -319,13 +354,35 @@ RENDER_APART_FROM = 200
 _rendering: tuple[Gatherer, jinja2.Environment, DocsFiles] | None = None  # for the workers
 
 
+class RenderingApart:
+    """Institution pages being rendered by worker processes, a run of them in each task."""
+
+    def __init__(self, pool: ProcessPoolExecutor, tasks: list[Future[list[str]]]) -> None:
+        self.pool = pool
+        self.tasks = tasks
+
+    def paths(self) -> Iterator[str]:
+        """The paths of the pages, in order, as the workers finish them; a worker's error is
+        raised here."""
+        try:
+            for task in self.tasks:
+                yield from result_of(task)
+        except BaseException:
+            self.stop()
+            raise
+        self.pool.shutdown()
+
+    def stop(self) -> None:
+        """Stop the workers, when the build failed meanwhile."""
+        self.pool.shutdown(cancel_futures=True)
+
+
 def institution_pages_apart(
     gatherer: Gatherer, env: jinja2.Environment, files: DocsFiles
-) -> Callable[[bool], Iterator[str]] | None:
+) -> RenderingApart | None:
     """Start rendering every institution's page in worker processes, each page written to the
-    docs folder there; what to call for their paths, in order: those rendered so far, or
-    (waiting) all of them. None (the pages are rendered here) for a small site, for files kept
-    in memory, or where workers cannot be forked."""
+    docs folder there. None (the pages are rendered here) for a small site, for files kept in
+    memory, or where workers cannot be forked."""
     global _rendering
     ids = gatherer.shown_ids
     if len(ids) < RENDER_APART_FROM or files.folder is None or not can_fork():
@@ -346,21 +403,7 @@ def institution_pages_apart(
         gc.unfreeze()
         _rendering = None
 
-    collected = 0
-
-    def paths(wait: bool) -> Iterator[str]:
-        nonlocal collected
-        try:
-            while collected < len(done) and (wait or done[collected].done()):
-                yield from result_of(done[collected])
-                collected += 1
-        except BaseException:
-            pool.shutdown(cancel_futures=True)
-            raise
-        if collected == len(done):
-            pool.shutdown()
-
-    return paths
+    return RenderingApart(pool, done)
 
 
 def _render_institutions(ids: list[str]) -> list[str]:

@@ -3,7 +3,9 @@ by one; a rebuild after one audit changed reads that file alone; the data files 
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import posixpath
 import re
@@ -178,6 +180,28 @@ def test_institution_pages_leave_the_search_index_of_a_large_site(
 def _docs(out: Path) -> dict[str, bytes]:
     docs = out / ".last-docs" / "public" / "docs"
     return {p.relative_to(docs).as_posix(): p.read_bytes() for p in docs.rglob("*") if p.is_file()}
+
+
+def test_data_files_written_in_pieces_are_the_whole_documents(large: Path, tmp_path: Path) -> None:
+    from scorecard.comparisons import COMPARE_DATA_JS, COMPARE_JSON, Comparisons
+    from scorecard.export import csv_header, csv_rows, scores_csv_parts
+    from scorecard.pages import Gatherer
+
+    project, _ = validate_project(large, ("public",))
+    assert project is not None
+    scores = score_project(project, "public")
+    comparisons = Comparisons(Gatherer(project, scores))
+    texts = {path: "".join(text) for path, text in comparisons.data_texts()}
+    whole = json.dumps(comparisons.compare_document(), ensure_ascii=False, separators=(",", ":"))
+    assert texts[COMPARE_JSON] == whole + "\n"
+    assert texts[COMPARE_DATA_JS].startswith("window.")
+    script = texts[COMPARE_DATA_JS].split(" = ", 1)[1].removesuffix(";\n")
+    assert json.loads(script) == json.loads(whole)
+    # The CSV, a few rows at a time, is the table csv writes whole.
+    rows = [csv_header(scores), *csv_rows(scores)]
+    assert len(rows) == len(scores.results) + 1 > 400
+    parsed = list(csv.reader(io.StringIO("".join(scores_csv_parts(scores, rows_per_part=7)))))
+    assert parsed == rows
 
 
 def test_institution_pages_rendered_by_workers_are_the_pages_rendered_here(
