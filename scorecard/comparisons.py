@@ -15,7 +15,6 @@ from the scan).
 
 from __future__ import annotations
 
-import json
 import re
 import statistics
 from collections.abc import Iterable, Iterator
@@ -43,7 +42,7 @@ from scorecard.context import (
     value_text,
 )
 from scorecard.dictionary import FILES, DataFile
-from scorecard.export import r2, result_with_publication
+from scorecard.export import compact_json, json_with_items, r2, result_with_publication
 from scorecard.pages import Gatherer, Page
 from scorecard.score import Result
 from scorecard.text import inert
@@ -292,10 +291,6 @@ class Comparisons:
         context = DataDictionaryContext(self.g.site, [_dictionary_file(f) for f in FILES])
         return Page("data-dictionary.md", ["data-dictionary.md.j2"], context, "Data dictionary")
 
-    def page_count(self) -> int:
-        """How many pages `pages` makes: compare, peer groups and each group, data dictionary."""
-        return 3 + len(self._groups())
-
     def pages(self) -> list[Page]:
         groups = [self.peer_group(name, members) for name, members in self._groups().items()]
         return [self.compare(), self.peer_groups(groups), *groups, self.data_dictionary()]
@@ -310,13 +305,8 @@ class Comparisons:
     def compare_json_parts(self) -> Iterator[str]:
         """``compare_document`` as compact JSON, an institution at a time (the whole document
         of a national site would hold millions of values at once)."""
-        head = json.dumps(self._compare_head(), ensure_ascii=False, separators=COMPACT)
-        assert head.endswith('"institutions":[]}')
-        yield head[: -len("]}")]
-        for at, inst_id in enumerate(self.g.shown_ids):
-            compared = json.dumps(self._compared(inst_id), ensure_ascii=False, separators=COMPACT)
-            yield ("," if at else "") + compared
-        yield "]}"
+        compared = (compact_json(self._compared(inst_id)) for inst_id in self.g.shown_ids)
+        return json_with_items(compact_json(self._compare_head()), compared)
 
     def _compare_head(self) -> dict[str, Any]:
         g, fw = self.g, self.fw
@@ -403,10 +393,8 @@ class Comparisons:
     def institution_json(self, inst_id: str, results: list[str]) -> bytes:
         """``data/institutions/<id>.json`` around its results already written as JSON (the
         same texts go into data/scores.json: each result is written once for both)."""
-        document = self.institution_document(inst_id, results=False)
-        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-        assert text.endswith('"results":[]}')
-        return (text[: -len("]}")] + ",".join(results) + "]}\n").encode("utf-8")
+        document = compact_json(self.institution_document(inst_id, results=False))
+        return ("".join(json_with_items(document, results)) + "\n").encode("utf-8")
 
     def badges(self) -> Iterator[tuple[str, bytes]]:
         """Each badge's SVG file, one at a time."""
@@ -437,9 +425,6 @@ class Comparisons:
         yield COMPARE_JS, _asset("scorecard-compare.js")
         yield COMPARE_CSS, _asset("scorecard-compare.css")
         yield from self.badges()
-
-
-COMPACT = (",", ":")  # separators of compact JSON
 
 
 def _in_script(json_text: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -50,10 +50,24 @@ def _pillar(p: PillarResult) -> dict[str, Any]:
     return out
 
 
+def compact_json(value: Any) -> str:
+    """JSON as the site's data files have it: no spaces, every character as it is."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def json_with_items(document: str, items: Iterable[str]) -> Iterator[str]:
+    """A compact JSON ``document`` whose last value is an empty list, in pieces, with the JSON
+    texts ``items`` put in that list (so that they are written as they come, never joined)."""
+    assert document.endswith("[]}"), "the document's last value is an empty list"
+    yield document[: -len("]}")]
+    for at, item in enumerate(items):
+        yield ("," if at else "") + item
+    yield "]}"
+
+
 def metrics_json(metrics: Mapping[str, MetricResult]) -> str:
     """A result's metrics as compact JSON, as ``scores_json_parts(compact=True)`` writes them."""
-    shown = {mid: _metric(m) for mid, m in metrics.items()}
-    return json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
+    return compact_json({mid: _metric(m) for mid, m in metrics.items()})
 
 
 #: Where a result's metrics go when their JSON was made beforehand (``PackedMetrics``).
@@ -64,11 +78,10 @@ def _result_json(r: Result, publications: Publications | None) -> str:
     """One result as compact JSON: the same text ``json.dumps`` makes of its dict."""
     made = r.metrics.exported_json() if isinstance(r.metrics, PackedMetrics) else None
     if made is None:
-        whole = result_with_publication(r, publications)
-        return json.dumps(whole, ensure_ascii=False, separators=(",", ":"))
+        return compact_json(result_with_publication(r, publications))
     out = result_with_publication(replace(r, metrics={}), publications)
     out["metrics"] = _METRICS_HERE
-    text = json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+    text = compact_json(out)
     return text.replace(json.dumps(_METRICS_HERE), made, 1)
 
 
