@@ -8,6 +8,7 @@ are computed from exactly what it may see.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from scorecard import anonymity
@@ -24,14 +25,7 @@ from scorecard.model import (
     Source,
     Visibility,
 )
-from scorecard.score import (
-    AuditScores,
-    Observation,
-    Result,
-    score_audit,
-    with_peer_percentiles,
-    with_trends,
-)
+from scorecard.score import AuditScores, Observation, score_audit
 
 AUDIENCES: tuple[Audience, ...] = ("public", "internal")
 
@@ -43,16 +37,6 @@ class Identity:
     id: str
     name: str
     anonymous: bool = False
-
-
-@dataclass(frozen=True)
-class ScoreSet:
-    """Every result of a project for one audience: the computed truth pages are views of."""
-
-    audience: Audience
-    framework: Framework
-    results: list[Result]
-    identities: dict[str, Identity]
 
 
 def may_see(audience: Audience, visibility: Visibility) -> bool:
@@ -90,11 +74,6 @@ def file_observations(
         metric_id: observe(entry, default, audience, framework)
         for metric_id, entry in data.metrics.items()
     }
-
-
-def scored_key(audience: Audience, anonymous: bool) -> str:
-    """Which of an audit's precomputed scores an audience reads (``Audit.scored``)."""
-    return f"{audience}-anonymous" if anonymous else audience
 
 
 def audit_scores(
@@ -137,34 +116,17 @@ def _without_free_text(seen: dict[str, Observation]) -> dict[str, Observation]:
     }
 
 
-def score_project(project: Project, audience: Audience) -> ScoreSet:
-    """Score every audit the audience may see, with trends and peer percentiles."""
-    framework = project.framework
-    shown = identities(project, audience)
-    results: list[Result] = []
-    for audit in project.audits:
-        if audit.institution not in shown:
-            continue
-        anonymous = shown[audit.institution].anonymous
-        scores = audit.scored.get(scored_key(audience, anonymous))
-        if scores is None:
-            scores = audit_scores(audit.data, audience, anonymous, framework)
-        metrics, pillars, overall = scores
-        period = audit.period
-        results.append(
-            Result(
-                institution=shown[audit.institution].id,
-                period=period.label,
-                period_order=(period.year, period.start_month, period.months),
-                peer_group=project.institutions[audit.institution].peer_group,
-                overall=overall,
-                pillars=pillars,
-                metrics=metrics,
-            )
-        )
-    results = with_peer_percentiles(with_trends(results))
-    results.sort(key=lambda r: (r.institution, r.period_order))
-    return ScoreSet(audience, framework, results, shown)
+def readers(
+    institution: Institution, identities: Mapping[Audience, Mapping[str, Identity]]
+) -> list[tuple[Audience, bool]]:
+    """Each audience that may see the institution's audits, and whether it sees them
+    anonymously; ``identities``: each audience's (``identities``)."""
+    out: list[tuple[Audience, bool]] = []
+    for audience, shown in identities.items():
+        identity = shown.get(institution.id)
+        if identity is not None:
+            out.append((audience, identity.anonymous))
+    return out
 
 
 @dataclass(frozen=True)
@@ -254,18 +216,23 @@ def anonymised(view: AuditView) -> AuditView:
     return replace(view, sources=sources, actions=[], units=[], auditor="", metric_notes={})
 
 
-def internal_texts(project: Project) -> set[str]:
-    """Every text a public reader must never see: the canaries of the public build's scan."""
+AuditTexts = tuple[frozenset[str], frozenset[str]]
+
+
+def audit_texts(data: AuditFile, publish: Publish) -> AuditTexts:
+    """The texts of one audit that a public reader must never see, and those it may."""
+    return audit_internal_texts(data, publish), audit_public_texts(data, publish)
+
+
+def internal_texts(project: Project, each_audit: Iterable[AuditTexts]) -> set[str]:
+    """Every text a public reader must never see: the canaries of the public build's scan;
+    ``each_audit``: every audit's `audit_texts`."""
     texts: set[str] = set()
     for inst in project.institutions.values():
         if inst.data.publish != "named":
             texts.update({inst.name, inst.data.website or "", inst.data.region})
-    for audit in project.audits:
-        if audit.texts is not None:
-            texts |= audit.texts[0]
-        else:
-            publish = project.institutions[audit.institution].data.publish
-            texts |= audit_internal_texts(audit.data, publish)
+    for internal, _public in each_audit:
+        texts |= internal
     return {t for t in texts if t.strip()}
 
 
@@ -299,18 +266,14 @@ def audit_internal_texts(data: AuditFile, publish: Publish) -> frozenset[str]:
     return frozenset(t for t in texts if t.strip())
 
 
-def public_texts(project: Project) -> set[str]:
+def public_texts(project: Project, each_audit: Iterable[AuditTexts]) -> set[str]:
     """Texts a public reader may see: an internal text equal to one of these is no secret."""
     texts: set[str] = set()
     for inst in project.institutions.values():
         if inst.data.publish == "named":
             texts.update({inst.name, inst.data.website or "", inst.data.region})
-    for audit in project.audits:
-        if audit.texts is not None:
-            texts |= audit.texts[1]
-        else:
-            publish = project.institutions[audit.institution].data.publish
-            texts |= audit_public_texts(audit.data, publish)
+    for _internal, public in each_audit:
+        texts |= public
     return {t for t in texts if t.strip()}
 
 

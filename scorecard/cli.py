@@ -15,13 +15,12 @@ from typing import Any, TypeVar
 import click
 
 from scorecard import __version__
-from scorecard.audience import score_project
 from scorecard.export import scores_csv, scores_json, scores_table
 from scorecard.findings import Finding, has_errors, summary
 from scorecard.github import append_step_summary, finding_annotations, in_actions, sarif
 from scorecard.model import Audience, Project
+from scorecard.project import open_project
 from scorecard.schema import schemas
-from scorecard.validate import validate_project
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -92,16 +91,9 @@ def step_summary(markdown: str) -> None:
         click.echo(f"could not write the job summary: {err}", err=True)
 
 
-def load_checked(
-    root: Path,
-    *,
-    strict: bool = False,
-    quiet: bool = False,
-    audiences: tuple[Audience, ...] = (),
-) -> Project:
-    """The project, or exit 1 after showing what is wrong with it; ``audiences``: score for
-    these as the files are read."""
-    project, findings = validate_project(root, audiences)
+def load_checked(root: Path, *, strict: bool = False, quiet: bool = False) -> Project:
+    """The project, or exit 1 after showing what is wrong with it."""
+    project, findings = open_project(root)
     if findings and not quiet:
         click.echo(format_findings(findings, "text", strict=strict), nl=False, err=True)
     if project is None or has_errors(findings, strict=strict):
@@ -132,7 +124,7 @@ def validate(paths: tuple[Path, ...], style: str, strict: bool, project_dir: Pat
     """
     from scorecard.github import validation_markdown
 
-    _project, findings = validate_project(project_dir)
+    _project, findings = open_project(project_dir)
     findings = [f for f in findings if _in_paths(f, project_dir, paths)]
     click.echo(format_findings(findings, style, strict=strict, root=project_dir), nl=False)
     if style == "text":
@@ -169,12 +161,12 @@ def score(style: str, audience: Audience, latest: bool, project_dir: Path) -> No
 
     Example: scorecard score --format json --audience public > scores.json
     """
-    project = load_checked(project_dir, audiences=(audience,))
-    scores = score_project(project, audience)
+    from scorecard.facts import facts_of
+
+    project = load_checked(project_dir)
+    scores = facts_of(project, (audience,))[audience]
     if latest:
-        last = {r.institution: r.period for r in scores.results}
-        kept = [r for r in scores.results if last[r.institution] == r.period]
-        scores = type(scores)(scores.audience, scores.framework, kept, scores.identities)
+        scores = scores.latest()
     if style == "json":
         click.echo(scores_json(scores), nl=False)
     elif style == "csv":
@@ -559,10 +551,11 @@ def check(
 
     Example: scorecard check --fail-under 50 --fail-under safety=40 --max-drop 5 --max-age 400d
     """
+    from scorecard.facts import facts_of
     from scorecard.gate import GateUsageError, gate_markdown, rules_from, run_gate, today
     from scorecard.github import annotation, validation_markdown, workspace_path
 
-    project, findings = validate_project(project_dir, (audience,))
+    project, findings = open_project(project_dir)
     if findings:
         click.echo(format_findings(findings, "text", strict=strict), nl=False, err=True)
     content = validation_markdown(findings, strict=strict, title="scorecard check")
@@ -579,7 +572,8 @@ def check(
         day = on.date() if on is not None else today()
     except GateUsageError as err:
         raise click.UsageError(str(err)) from err
-    report = run_gate(project, score_project(project, audience), rules, max_age=max_age, on=day)
+    scores = facts_of(project, (audience,))[audience]
+    report = run_gate(project, scores, rules, max_age=max_age, on=day)
     for failure in report.failures:
         click.echo(failure.format())
         if in_actions():
@@ -622,13 +616,19 @@ def diff_command(base: str, head: str, style: str, audience: Audience, project_d
     Example: scorecard diff origin/main HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"
     """
     from scorecard.diff import DiffError, as_json, as_markdown, as_text, compare, content_tree
+    from scorecard.facts import facts_of
     from scorecard.github import findings_markdown, md, stdout_is_step_summary
 
     try:
         with content_tree(project_dir, base) as root:
-            base_project, base_findings = validate_project(root, (audience,))
+            base_project, base_findings = open_project(root)
+            base_scores = None
+            if base_project is not None and not has_errors(base_findings):
+                base_scores = facts_of(base_project, (audience,))[audience]
         with content_tree(project_dir, head) as root:
-            head_project, head_findings = validate_project(root, (audience,))
+            head_project, head_findings = open_project(root)
+            if head_project is not None and not has_errors(head_findings):
+                head_scores = facts_of(head_project, (audience,))[audience]
     except DiffError as err:
         raise click.UsageError(str(err)) from err
     if head_project is None or has_errors(head_findings):
@@ -646,14 +646,11 @@ def diff_command(base: str, head: str, style: str, audience: Audience, project_d
         if not stdout_is_step_summary():
             step_summary(markdown)
         raise ContentInvalid(verdict + "; no scores compared")
-    base_scores = None
-    if base_project is not None and not has_errors(base_findings):
-        base_scores = score_project(base_project, audience)
-    else:
+    if base_scores is None:
         click.echo(f"the content at {base} is invalid: {summary(base_findings)}", err=True)
     changes = compare(
         base_scores,
-        score_project(head_project, audience),
+        head_scores,
         base_label=base,
         head_label=head,
         base_findings=base_findings,

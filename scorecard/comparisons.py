@@ -34,18 +34,15 @@ from scorecard.context import (
     Score,
     Site,
     chart_block,
-    fmt,
     overall_of,
     score_of,
-    status_text,
-    target_text,
-    value_text,
 )
 from scorecard.dictionary import FILES, DataFile
-from scorecard.export import compact_json, json_with_items, r2, result_with_publication
+from scorecard.export import compact_json, json_with_items, result_with_publication
 from scorecard.pages import Gatherer, Page
-from scorecard.score import Result
+from scorecard.score import Result, r2
 from scorecard.text import inert
+from scorecard.wording import fmt, status_text, target_text, value_text
 
 COMPARE_JS = "assets/scorecard-compare.js"
 COMPARE_CSS = "assets/scorecard-compare.css"

@@ -14,13 +14,21 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from scorecard import charts
-from scorecard.audience import ScoreSet
+from scorecard.changes import Changes, NextStep
+from scorecard.facts import ScoreSet
 from scorecard.model import Audience, Framework, MetricDef
 from scorecard.score import MetricResult, OverallResult, PillarResult, Result
+from scorecard.wording import (
+    fmt,
+    percent_share,
+    signed,
+    status_text,
+    target_text,
+    value_text,
+)
 
 if TYPE_CHECKING:  # these modules build on this one
     from scorecard.badges import BadgeView
-    from scorecard.explain import ChangeView, NextStep
 
 
 @dataclass(frozen=True)
@@ -251,20 +259,6 @@ class InstitutionsIndexContext:
 # --- formatting ----------------------------------------------------------------------------
 
 
-def fmt(value: float | None, digits: int = 1) -> str:
-    return "" if value is None else f"{value:.{digits}f}"
-
-
-def signed(value: float | None) -> str:
-    if value is None:
-        return ""
-    return "0.0" if round(value, 1) == 0 else f"{value:+.1f}"
-
-
-def percent_share(value: float) -> str:
-    return f"{100 * value:.0f} %"
-
-
 def score_of(result: PillarResult | None) -> Score:
     if result is None:
         return Score(None, "not reported", None, "0 %", "insufficient-data")
@@ -280,60 +274,6 @@ def overall_of(result: Result) -> Score:
     if o.score is None:
         return Score(None, "no overall score", None, percent_share(o.coverage), "insufficient-data")
     return Score(o.score, fmt(o.score), o.grade, percent_share(o.coverage), "scored")
-
-
-def number(value: float) -> str:
-    return f"{value:,.1f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
-
-
-def value_text(metric: MetricDef, value: float | bool | None) -> str:
-    if value is None:
-        return ""
-    if metric.kind == "boolean":
-        return "yes" if value else "no"
-    if metric.kind == "level":
-        return f"{int(value)} of {metric.max}"
-    unit = metric.unit.strip()
-    if metric.kind == "percent":
-        return f"{float(value):.1f} %"
-    return f"{number(float(value))} {unit}".strip()
-
-
-def target_text(metric: MetricDef) -> str:
-    if metric.kind == "boolean":
-        return "yes" if metric.better == "higher" else "no"
-    if metric.kind == "level":
-        return f"{metric.max} of {metric.max}"
-    if metric.target is None:
-        return ""
-    sign = "≥" if metric.better == "higher" else "≤"
-    unit = "%" if metric.kind == "percent" else metric.unit
-    return f"{sign} {number(metric.target)} {unit}".strip()
-
-
-def floor_text(metric: MetricDef) -> str:
-    if metric.floor is None or metric.kind in ("boolean", "level"):
-        return ""
-    unit = "%" if metric.kind == "percent" else metric.unit
-    return f"{number(metric.floor)} {unit}".strip()
-
-
-STATUS_TEXT = {
-    "reported": "reported",
-    "missing": "missing",
-    "not-reported": "not reported",
-    "not-applicable": "not applicable",
-    "suppressed": "suppressed",
-}
-
-
-def status_text(result: MetricResult) -> str:
-    text = STATUS_TEXT[result.status]
-    if result.status == "suppressed" and result.reason:
-        return f"suppressed ({result.reason})"
-    if result.status == "not-applicable" and result.reason:
-        return f"not applicable: {result.reason}"
-    return text
 
 
 def metric_row(
@@ -457,3 +397,65 @@ def plain_summary(
 def as_dict(context: Any) -> dict[str, Any]:
     """A context's fields as template variables (shallow: nested objects stay objects)."""
     return {name: getattr(context, name) for name in context.__dataclass_fields__}
+
+
+# --- why a grade changed ------------------------------------------------------------------
+
+
+def change_text(value: float | None) -> str:
+    """A change as "+1.2", "-0.4", "0.0", or "–" when unknown."""
+    return "–" if value is None else signed(value)
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    name: str
+    before: str  # the previous period as published: "58.1", or "no score"
+    before_grade: str | None
+    now: str
+    now_grade: str | None
+    total: str  # "+4.8", "–" when unknown
+    data: str
+    framework: str
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """Why a grade changed: the rows and what the page says about them."""
+
+    period: str
+    previous: str
+    framework_version: str  # the framework of this build
+    framework_sha: str  # its sha256, shortened
+    published_version: str  # the framework the previous period was published with, if another
+    published_sha: str
+    rows: list[ChangeRow]
+
+
+def _shown(score: float | None) -> str:
+    return "no score" if score is None else fmt(score)
+
+
+def change_view(changes: Changes, framework: Framework) -> ChangeView:
+    published = changes.published
+    return ChangeView(
+        period=changes.period,
+        previous=changes.previous,
+        framework_version=framework.version,
+        framework_sha=framework.sha256[:12],
+        published_version=published.framework_version if published else "",
+        published_sha=published.framework_sha256[:12] if published else "",
+        rows=[
+            ChangeRow(
+                c.name,
+                _shown(c.before),
+                c.before_grade if c.before is not None else None,
+                _shown(c.now),
+                c.now_grade if c.now is not None else None,
+                change_text(c.total),
+                change_text(c.data),
+                change_text(c.framework),
+            )
+            for c in changes.rows
+        ],
+    )

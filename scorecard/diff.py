@@ -20,11 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from scorecard.audience import ScoreSet
-from scorecard.export import r2
+from scorecard.facts import ScoreSet
 from scorecard.findings import Finding, summary
 from scorecard.github import md
-from scorecard.score import MetricResult, Result
+from scorecard.score import MetricResult, Result, r2
 
 FORMAT = "scorecard-diff/1"
 OVERALL = "overall"

@@ -8,39 +8,26 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from scorecard.audience import ScoreSet
-from scorecard.explain import Publications, published_dict
-from scorecard.score import MetricResult, PackedMetrics, PillarResult, Result
+from scorecard.facts import ScoreSet
+from scorecard.publications import Publications, published_dict
+from scorecard.score import (
+    PackedMetrics,
+    PillarResult,
+    Result,
+    metric_data,
+    metrics_json,
+    r2,
+)
 
 FORMAT = "scorecard-scores/1"
 
 
-def r2(value: float | None) -> float | None:
-    return None if value is None else round(value, 2) + 0.0  # never -0.0
-
-
 def r1(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
-
-
-def _metric(m: MetricResult) -> dict[str, Any]:
-    value: Any = m.value
-    if isinstance(value, float):
-        value = r2(value)
-    out: dict[str, Any] = {"value": value}
-    if m.n is not None:
-        out["n"] = m.n
-    if m.ci95 is not None:
-        out["ci95"] = [r2(m.ci95[0]), r2(m.ci95[1])]
-    out["score"] = r2(m.score)
-    out["status"] = m.status
-    if m.reason:
-        out["reason"] = m.reason
-    return out
 
 
 def _pillar(p: PillarResult) -> dict[str, Any]:
@@ -65,20 +52,13 @@ def json_with_items(document: str, items: Iterable[str]) -> Iterator[str]:
     yield "]}"
 
 
-def metrics_json(metrics: Mapping[str, MetricResult]) -> str:
-    """A result's metrics as compact JSON, as ``scores_json_parts(compact=True)`` writes them."""
-    return compact_json({mid: _metric(m) for mid, m in metrics.items()})
-
-
-#: Where a result's metrics go when their JSON was made beforehand (``PackedMetrics``).
+#: Where a result's metrics go in its JSON, until their own JSON takes its place.
 _METRICS_HERE = "\x00metrics"
 
 
 def _result_json(r: Result, publications: Publications | None) -> str:
     """One result as compact JSON: the same text ``json.dumps`` makes of its dict."""
-    made = r.metrics.exported_json() if isinstance(r.metrics, PackedMetrics) else None
-    if made is None:
-        return compact_json(result_with_publication(r, publications))
+    made = r.metrics.json() if isinstance(r.metrics, PackedMetrics) else metrics_json(r.metrics)
     out = result_with_publication(replace(r, metrics={}), publications)
     out["metrics"] = _METRICS_HERE
     text = compact_json(out)
@@ -98,7 +78,7 @@ def result_dict(r: Result) -> dict[str, Any]:
             "peer_percentile": r2(o.peer_percentile),
         },
         "pillars": {pid: _pillar(p) for pid, p in r.pillars.items()},
-        "metrics": {mid: _metric(m) for mid, m in r.metrics.items()},
+        "metrics": {mid: metric_data(m) for mid, m in r.metrics.items()},
     }
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from scorecard.audience import ScoreSet
+from scorecard.facts import ScoreSet
 from scorecard.findings import did_you_mean
 from scorecard.github import md
 from scorecard.model import Framework, Project

@@ -268,8 +268,7 @@ class Audit:
 
     A large project holds a hundred thousand audits, so an audit keeps its file compactly
     (``stored``: its checked values, pickled and compressed) and rebuilds the model on first
-    use of ``data``; ``scored`` holds its scores per audience when they were computed where
-    the file was read, and ``texts`` its (internal, public) texts for the public build's scan.
+    use of ``data``.
     """
 
     institution: str
@@ -277,10 +276,6 @@ class Audit:
     file: str
     audited: date
     stored: bytes = field(default=b"", repr=False, compare=False)
-    scored: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-    texts: tuple[frozenset[str], frozenset[str]] | None = field(
-        default=None, repr=False, compare=False
-    )
 
     @classmethod
     def of(cls, institution: str, period: Period, file: str, data: AuditFile) -> Audit:

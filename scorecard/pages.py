@@ -13,8 +13,9 @@ from typing import Any
 from markupsafe import Markup
 
 from scorecard import charts
-from scorecard.audience import AuditView, ScoreSet, anonymised, shown_facts, view_audit
+from scorecard.audience import AuditView, anonymised, shown_facts, view_audit
 from scorecard.badges import BadgeView, badge_paths, grade_badge, inline, site_address
+from scorecard.changes import grade_changes, next_step
 from scorecard.compare import Move, group_slugs, movers
 from scorecard.context import (
     ActionRow,
@@ -35,30 +36,21 @@ from scorecard.context import (
     PillarSection,
     Site,
     UnitRow,
+    change_view,
     chart_block,
-    floor_text,
-    fmt,
     median_text,
     metric_row,
-    number,
     overall_of,
     plain_pillar,
     plain_summary,
     score_of,
-    signed,
     site_of,
-    target_text,
 )
-from scorecard.explain import (
-    Publications,
-    change_view,
-    framework_marks,
-    grade_changes,
-    next_step,
-    with_framework_marks,
-)
+from scorecard.facts import ScoreSet
 from scorecard.model import Audit, Framework, Institution, Project, Source
+from scorecard.publications import Publications, framework_marks
 from scorecard.score import MetricResult, Result, score_metric
+from scorecard.wording import floor_text, fmt, number, signed, target_text
 
 MOVERS = 5
 HEATMAP_UP_TO = 60  # more institutions than this: no heat map on the home page, only the table
@@ -606,3 +598,38 @@ def gather(
         if progress:
             progress(1)
     return out
+
+
+def with_framework_marks(chart: charts.Chart, marks: list[tuple[str, str]]) -> charts.Chart:
+    """A trend chart with a dashed rule at each period whose framework differs from the one
+    before (see ``framework_marks``), labelled with the framework's version."""
+    periods = {row[0] for row in chart.rows}
+    shown = [(period, version) for period, version in marks if period in periods]
+    if not shown or "layer" not in chart.spec:
+        return chart
+    spec = chart.to_dict()
+    # "score" keeps the rows through the filter the layer inherits from the chart's y channel
+    values = [{"period": p, "label": f"framework {v}", "score": 100} for p, v in shown]
+    rule = {
+        "data": {"values": values},
+        "mark": {"type": "rule", "strokeDash": [4, 3], "color": charts.RULE_COLOUR},
+        "encoding": {
+            "x": {"field": "period", "type": "ordinal"},
+            "y": {"datum": 0, "type": "quantitative"},
+            "y2": {"datum": 100},
+            "tooltip": {"field": "label", "type": "nominal"},
+        },
+    }
+    label = {
+        "data": {"values": values},
+        "mark": {"type": "text", "align": "left", "baseline": "top", "dx": 3, "fontSize": 10},
+        "encoding": {
+            "x": {"field": "period", "type": "ordinal"},
+            "y": {"datum": 100, "type": "quantitative"},
+            "text": {"field": "label", "type": "nominal"},
+        },
+    }
+    spec["layer"] = [*spec["layer"], rule, label]
+    said = "; ".join(f"in {p}, to version {v}" for p, v in shown)
+    alt = f"{chart.alt} The framework changed {said} (dashed line)."
+    return charts.Chart(chart.kind, spec, alt, chart.columns, chart.rows)

@@ -26,13 +26,13 @@ import markdown  # type: ignore[import-untyped]
 import vl_convert
 
 from scorecard import charts
-from scorecard.audience import score_project
+from scorecard.facts import Facts, facts_of
 from scorecard.findings import has_errors, summary
-from scorecard.model import Audience, Project
+from scorecard.model import Audience
 from scorecard.pages import Gatherer, Page
+from scorecard.project import open_project
 from scorecard.render import environment, render_page
 from scorecard.site import SITE_STYLE, BuildError, build_lock, canaries, recover, swap_in
-from scorecard.validate import validate_project
 
 __all__ = ["PdfError", "PdfReport", "build_pdfs", "packet_html", "page_html", "static_svg"]
 
@@ -250,10 +250,9 @@ def _print_all(packets: list[tuple[Path, str, str]], progress: Progress) -> None
 # --- the whole job ---------------------------------------------------------------------------
 
 
-def gather_packets(project: Project, root: Path, audience: Audience) -> list[tuple[str, str, str]]:
+def gather_packets(facts: Facts, root: Path, audience: Audience) -> list[tuple[str, str, str]]:
     """(institution id, title, HTML) of each institution the audience sees."""
-    scores = score_project(project, audience)
-    gatherer = Gatherer(project, scores)
+    gatherer = Gatherer(facts.project, facts[audience])
     env = environment(root / "site_templates")
     methodology = gatherer.methodology()
     # The appendix follows the page: its own copy of the internal banner would repeat it.
@@ -270,9 +269,9 @@ def gather_packets(project: Project, root: Path, audience: Audience) -> list[tup
     return out
 
 
-def _check_public(project: Project, packets: list[tuple[str, str, str]]) -> None:
+def _check_public(facts: Facts, packets: list[tuple[str, str, str]]) -> None:
     """Public packets hold nothing marked internal: the same scan as the public site's."""
-    secrets = canaries(project)
+    secrets = canaries(facts)
     for inst_id, _, text in packets:
         flat = " ".join(html.unescape(text).split())
         for secret in secrets:
@@ -292,15 +291,16 @@ def build_pdfs(
 ) -> PdfReport:
     """Write ``out/pdf/<institution id>.pdf`` for each institution the audience sees."""
     out = (out or root / "site").resolve()
-    project, findings = validate_project(root, (audience,))
+    project, findings = open_project(root)
     if project is None or has_errors(findings, strict=False):
         raise PdfError(summary(findings, strict=False) + "; no packet was made")
+    facts = facts_of(project, (audience,))
     try:
-        packets = gather_packets(project, root, audience)
+        packets = gather_packets(facts, root, audience)
     except Exception as err:  # noqa: BLE001 - a template override may fail in any way
         raise PdfError(f"a page template failed: {err}; no packet was made") from err
     if audience == "public":
-        _check_public(project, packets)
+        _check_public(facts, packets)
     out.mkdir(parents=True, exist_ok=True)
     report = PdfReport(out / "pdf", audience)
     try:

@@ -8,6 +8,7 @@ full precision; rounding is for display and export only.
 from __future__ import annotations
 
 import functools
+import json
 import math
 import pickle
 import zlib
@@ -42,33 +43,61 @@ class MetricResult:
     reason: str | None = None
 
 
+def r2(value: float | None) -> float | None:
+    """A score as data (exports, the scores' JSON): two decimals, never -0.0."""
+    return None if value is None else round(value, 2) + 0.0
+
+
+def metric_data(m: MetricResult) -> dict[str, Any]:
+    """A metric result as the scores' JSON (``scorecard-scores/1``) gives it."""
+    value: Any = m.value
+    if isinstance(value, float):
+        value = r2(value)
+    out: dict[str, Any] = {"value": value}
+    if m.n is not None:
+        out["n"] = m.n
+    if m.ci95 is not None:
+        out["ci95"] = [r2(m.ci95[0]), r2(m.ci95[1])]
+    out["score"] = r2(m.score)
+    out["status"] = m.status
+    if m.reason:
+        out["reason"] = m.reason
+    return out
+
+
+def metrics_json(metrics: Mapping[str, MetricResult]) -> str:
+    """A result's metrics as the compact JSON of the scores' data files."""
+    data = {mid: metric_data(m) for mid, m in metrics.items()}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 class PackedMetrics(Mapping[str, MetricResult]):
-    """One audit's metric results, packed into a single compressed value.
+    """One audit's metric results, packed into a single compressed value, with their JSON.
 
     A national project holds a hundred thousand audits of some forty metrics each: as objects
     they would take gigabytes. Packed, they take under a kilobyte each and are unpacked on use
-    (the last few unpacked are kept at hand).
+    (the last few unpacked are kept at hand). Their JSON (``metrics_json``) is made when they
+    are packed, on the core that scored them, so that writing a national site's data files is
+    a copy.
     """
 
     __slots__ = ("packed", "exported")
 
-    def __init__(self, packed: bytes, exported: bytes = b"") -> None:
+    def __init__(self, packed: bytes, exported: bytes) -> None:
         self.packed = packed
-        #: the results as the scores' JSON writes them, compact and compressed (or b""), made
-        #: where the audit was read so that writing a national site's data files is a copy
         self.exported = exported
 
     @classmethod
-    def pack(cls, metrics: Mapping[str, MetricResult], exported: str = "") -> PackedMetrics:
+    def pack(cls, metrics: Mapping[str, MetricResult]) -> PackedMetrics:
         rows = tuple(
             (mid, m.status, m.value, m.n, m.ci95, m.score, m.reason) for mid, m in metrics.items()
         )
         packed = zlib.compress(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL), 1)
-        return cls(packed, zlib.compress(exported.encode("utf-8"), 1) if exported else b"")
+        return cls(packed, zlib.compress(metrics_json(metrics).encode("utf-8"), 1))
 
-    def exported_json(self) -> str | None:
-        """The compact JSON of the results, if it was made when they were packed."""
-        return zlib.decompress(self.exported).decode("utf-8") if self.exported else None
+    def json(self) -> str:
+        """The results as ``metrics_json`` gives them."""
+        return zlib.decompress(self.exported).decode("utf-8")
 
     def _metrics(self) -> dict[str, MetricResult]:
         return _unpack(self.packed)

@@ -45,25 +45,19 @@ from scorecard.apart import (
     steps_apart,
     workers,
 )
-from scorecard.audience import (
-    AUDIENCES,
-    ScoreSet,
-    included,
-    internal_texts,
-    public_texts,
-    score_project,
-)
+from scorecard.audience import AUDIENCES, included, internal_texts, public_texts
 from scorecard.comparisons import COMPARE_CSS, COMPARE_JS, Comparisons
-from scorecard.explain import Publications, read_publications
 from scorecard.export import scores_csv_parts, scores_json_parts
+from scorecard.facts import Facts, ScoreSet, facts_of
 from scorecard.findings import Finding, has_errors, summary
 from scorecard.leaks import SKIPPED_SUFFIXES, LeakScanner
 from scorecard.model import Audience, Project
 from scorecard.pages import Gatherer, Page
+from scorecard.project import open_project
+from scorecard.publications import Publications, read_publications
 from scorecard.render import environment, page_address, render_page
 from scorecard.schema import schemas
 from scorecard.text import ascii_page
-from scorecard.validate import validate_project
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -221,7 +215,7 @@ def _user_pages(project: Project) -> list[tuple[str, bytes, str]]:
 
 def gather_audience(
     project: Project,
-    audience: Audience,
+    scores: ScoreSet,
     env: jinja2.Environment,
     progress: Progress,
     publications: Publications | None = None,
@@ -232,7 +226,7 @@ def gather_audience(
     published under another framework (``scorecard.explain``); ``site_url``: the site's address,
     for the snippets that embed badges; ``docs``: the folder to write them to as they are made
     (else they are kept in memory)."""
-    scores = score_project(project, audience)
+    audience = scores.audience
     gatherer = Gatherer(project, scores, publications, site_url)
     comparisons = Comparisons(gatherer)
     files = DocsFiles(docs)
@@ -745,16 +739,17 @@ def _json_strings(value: Any) -> Iterator[str]:
             yield from _json_strings(item)
 
 
-def canaries(project: Project) -> list[str]:
+def canaries(facts: Facts) -> list[str]:
     """Internal texts worth scanning for: each line of each text, 6 characters or more."""
     found = set()
-    for text in internal_texts(project):
+    project = facts.project
+    for text in internal_texts(project, facts.texts):
         for line in text.splitlines():
             flat = " ".join(line.split())
             if len(flat) >= 6:
                 found.add(flat)
     # An internal text that is also public (an owner who is also the auditor) is no secret.
-    public = "\n".join(" ".join(t.split()) for t in public_texts(project))
+    public = "\n".join(" ".join(t.split()) for t in public_texts(project, facts.texts))
     shared = LeakScanner(found).all_in(public) if found else set()
     return sorted(found - shared)
 
@@ -768,16 +763,15 @@ class PublicScan:
     private_ids: list[str]
 
 
-def public_scan(project: Project) -> PublicScan:
+def public_scan(facts: Facts) -> PublicScan:
+    project = facts.project
     private_ids = [
         i.id for i in project.institutions.values() if i.data.publish != "named" and len(i.id) >= 5
     ]
-    return PublicScan(canaries(project), private_ids)
+    return PublicScan(canaries(facts), private_ids)
 
 
-def verify(
-    site: Path, build: AudienceBuild, project: Project | PublicScan, directory_urls: bool = True
-) -> None:
+def verify(site: Path, build: AudienceBuild, scan: PublicScan, directory_urls: bool = True) -> None:
     """Check a built site before it may replace the previous one; ``directory_urls``: the
     project's use_directory_urls (a page is page/index.html, else page.html)."""
     missing = [p for p in build.page_paths if not (site / _html_path(p, directory_urls)).is_file()]
@@ -790,7 +784,6 @@ def verify(
                     continue
                 raise BuildError(f"internal page {path.relative_to(site)} lacks noindex")
         return
-    scan = project if isinstance(project, PublicScan) else public_scan(project)
     global _scanning
     _scanning = _Scanning(site, scan)
     try:
@@ -1046,7 +1039,7 @@ def prepare(
     # since a forked process holds on to the memory it shares as this one changes it.
     charts.start_runtime()
     progress("validating", 0, 1)
-    project, findings = validate_project(root, audiences)
+    project, findings = open_project(root)
     ok = project is not None and not has_errors(findings, strict=strict)
     user_config, user_data = _user_config(root) if ok else (None, {})
     timed("validate")
@@ -1054,6 +1047,8 @@ def prepare(
     if project is None or not ok:
         return
     seconds = {}
+    facts = facts_of(project, audiences)
+    timed("score")
     directory_urls = user_data.get("use_directory_urls", True) is not False
     env = environment(root / "site_templates", directory_urls=directory_urls)
     site_url = str(user_data.get("site_url") or "")
@@ -1068,14 +1063,14 @@ def prepare(
         )
         # Pages go to the staging docs folder as they are rendered.
         build = gather_audience(
-            project, audience, env, progress, previous, site_url, docs=staging / "docs"
+            project, facts[audience], env, progress, previous, site_url, docs=staging / "docs"
         )
         timed("render")
         staged.append((build, write_staging(root, staging, build, user_config, user_data)))
         timed("write")
     epochs = {a: content_epoch(project, a) for a in audiences}
-    scan = public_scan(project) if "public" in audiences else None
-    del project  # MkDocs holds every page at once: what the project held is let go first
+    scan = public_scan(facts) if "public" in audiences else None
+    del project, facts  # MkDocs holds every page at once: what the project held is let go first
     in_parts = _may_build_in_parts(user_data)
     yield Staged(staged, epochs, scan, seconds, in_parts, directory_urls)
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import MakeProject
 
 from scorecard import anonymity
-from scorecard.audience import identities, score_project
+from scorecard.audience import identities
 from scorecard.badges import badge_paths, grade_badge, xml_text
 from scorecard.compare import (
     Ranked,
@@ -24,7 +24,9 @@ from scorecard.compare import (
     pillar_uncertainty,
     tiers,
 )
+from scorecard.facts import facts_of
 from scorecard.model import Framework, MetricDef, PillarDef
+from scorecard.project import open_project
 from scorecard.score import (
     Observation,
     OverallResult,
@@ -32,7 +34,6 @@ from scorecard.score import (
     Result,
     score_audit,
 )
-from scorecard.validate import validate_project
 
 # --- a small framework, by hand ----------------------------------------------------------------
 
@@ -217,7 +218,7 @@ def peers(make_project: MakeProject, first: dict[str, str], root: str = "project
 
 
 def letters_of(root: Path) -> dict[str, str]:
-    project, _ = validate_project(root)
+    project, _ = open_project(root)
     assert project is not None
     return {real: ident.name for real, ident in identities(project, "public").items()}
 
@@ -239,7 +240,7 @@ def test_ties_are_ordered_by_the_project_key_not_by_the_id_alone(
     make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = peers(make_project, {f"member-{n}": "2025-Q1" for n in range(4)})
-    project, _ = validate_project(root)
+    project, _ = open_project(root)
     assert project is not None
     orders = {tuple(anonymity.letter_order(project, f"key-{n}".encode())) for n in range(12)}
     assert len(orders) > 1  # the key decides
@@ -284,7 +285,7 @@ def test_a_peer_letter_never_takes_a_named_id(make_project: MakeProject) -> None
     (root / "content/audits/peer-a/2025-Q3.yml").write_text(
         AUDIT.format(date="2025-10-10"), encoding="utf-8"
     )
-    project, _ = validate_project(root)
+    project, _ = open_project(root)
     assert project is not None
     shown = identities(project, "public")
     assert (shown["hidden"].id, shown["peer-a"].id) == ("peer-b", "peer-a")
@@ -355,14 +356,14 @@ def test_every_field_of_the_data_files_is_in_the_data_dictionary(
 ) -> None:
     from scorecard.comparisons import Comparisons
     from scorecard.dictionary import COMPARE_JSON, INSTITUTION_JSON, SCORES_CSV, SCORES_JSON
-    from scorecard.explain import Published
     from scorecard.export import csv_header, scores_document
     from scorecard.pages import Gatherer
+    from scorecard.publications import Published
 
     root = make_project(default=True)
-    project, _ = validate_project(root)
+    project, _ = open_project(root)
     assert project is not None
-    scores = score_project(project, "internal")
+    scores = facts_of(project, ("internal",))["internal"]
     fw = project.framework
     published = {
         ("north-valley", "2026-Q3"): Published("0", "f" * 64, 1.0, "F", {"admin": (1.0, "F")})

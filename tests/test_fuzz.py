@@ -20,13 +20,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scorecard.audience import score_project
+from scorecard.facts import facts_of
 from scorecard.findings import CATALOGUE, Finding
 from scorecard.load import load_bytes
+from scorecard.project import open_project
 from scorecard.render import environment
 from scorecard.site import BuildError, build_site, gather_audience
 from scorecard.text import inert
-from scorecard.validate import builtin_framework_document, check_framework, validate_project
+from scorecard.validate import builtin_framework_document, check_framework
 
 _framework, _found = check_framework(builtin_framework_document(), None)
 assert _framework is not None
@@ -371,12 +372,12 @@ def write_files(root: Path, files: dict[str, bytes]) -> dict[str, int]:
 
 def check_project(root: Path, lines: dict[str, int]) -> Any:
     """Validate and score ``root``: findings or scores, never an exception. The project."""
-    project, findings = validate_project(root)
+    project, findings = open_project(root)
     well_formed(findings, lines)
     if project is None:
         return None
     for audience in ("public", "internal"):
-        for result in score_project(project, audience).results:
+        for result in facts_of(project, (audience,))[audience].results:
             scores = [result.overall.score, *(p.score for p in result.pillars.values())]
             scores += [m.score for m in result.metrics.values()]
             assert all(s is None or 0.0 <= s <= 100.0 for s in scores), result
@@ -387,8 +388,9 @@ def check_pages(project: Any) -> None:
     """Render every page of both audiences (Markdown, without MkDocs): no exception, and page
     paths inside the docs folder, made of the ids validation let through."""
     env = environment(None)
+    facts = facts_of(project)
     for audience in ("public", "internal"):
-        build = gather_audience(project, audience, env, lambda *_: None)
+        build = gather_audience(project, facts[audience], env, lambda *_: None)
         for rel in build.files:
             parts = PurePosixPath(rel).parts
             assert parts and parts[0] != "/" and ".." not in parts, rel

@@ -23,9 +23,10 @@ from site_helpers import build, html_pages, snapshot, write_tree
 from scorecard.cli import cli
 from scorecard.findings import CATALOGUE, Finding
 from scorecard.load import MAX_FILE_BYTES, MAX_VALUES
+from scorecard.project import open_project
 from scorecard.render import environment
 from scorecard.site import BuildError, build_site
-from scorecard.validate import MAX_NOTES, MAX_TEXT, validate_project
+from scorecard.validate import MAX_NOTES, MAX_TEXT
 
 CORPUS = Path(__file__).parent / "fixtures" / "hostile"
 AUDIT_PATH = "content/audits/north-valley/2026-Q3.yml"
@@ -106,7 +107,7 @@ def test_hostile_file_gives_clean_findings(
     raw = (CORPUS / name).read_bytes()
     root = make_project({PLACES[place]: raw}, default=True)
     started = time.perf_counter()
-    project, findings = validate_project(root)
+    project, findings = open_project(root)
     assert time.perf_counter() - started < 5.0  # about 0.05 s
     well_formed(findings, root)
     codes = {f.code for f in findings}
@@ -139,7 +140,7 @@ def test_positions_count_lines_as_editors_do(make_project: MakeProject) -> None:
     and GitHub do not, so findings count lines by \\n (and \\r) alone."""
     audit = 'audited: 2026-10-15\nauditor: "Office\u2028of\x85Well\u2029being"\nauditer: x\n'
     root = make_project({AUDIT_PATH: audit}, default=True)
-    _project, findings = validate_project(root)
+    _project, findings = open_project(root)
     assert [(f.code, f.line, f.col) for f in findings] == [("SC010", 3, 1)]
 
 
@@ -176,7 +177,7 @@ def test_enormous_file_is_a_finding_in_bounded_time_and_memory(
     tracemalloc.start()
     started = time.perf_counter()
     try:
-        _project, findings = validate_project(root)
+        _project, findings = open_project(root)
         seconds = time.perf_counter() - started
         _now, peak = tracemalloc.get_traced_memory()
     finally:
@@ -191,7 +192,7 @@ def test_texts_at_their_limits_are_fine(make_project: MakeProject) -> None:
     audit = AUDIT + f"notes: {'n' * MAX_NOTES}\nactions:\n"
     audit += f"  - {{id: a, pillar: admin, title: {'t' * MAX_TEXT}}}\n"
     root = make_project({AUDIT_PATH: audit}, default=True)
-    project, findings = validate_project(root)
+    project, findings = open_project(root)
     assert findings == [] and project is not None
 
 
@@ -215,7 +216,7 @@ BAD_STEMS = [
 @pytest.mark.parametrize("stem", BAD_STEMS)
 def test_an_institution_file_name_must_be_a_slug(make_project: MakeProject, stem: str) -> None:
     root = make_project({f"content/institutions/{stem}.yml": INSTITUTION}, default=True)
-    project, findings = validate_project(root)
+    project, findings = open_project(root)
     assert [f.code for f in findings] == ["SC043"]
     assert project is not None and sorted(project.institutions) == ["north-valley"]
     well_formed(findings, root)
@@ -236,7 +237,7 @@ def test_an_audit_path_must_name_an_institution_and_a_period(
     make_project: MakeProject, relative: str, code: str
 ) -> None:
     root = make_project({relative: AUDIT}, default=True)
-    _project, findings = validate_project(root)
+    _project, findings = open_project(root)
     assert code in {f.code for f in findings}
 
 
@@ -251,7 +252,7 @@ def test_an_audit_path_must_name_an_institution_and_a_period(
 )
 def test_framework_ids_must_be_slugs(make_project: MakeProject, framework: str) -> None:
     root = make_project({FRAMEWORK_PATH: framework}, default=True)
-    project, findings = validate_project(root)
+    project, findings = open_project(root)
     assert project is None
     assert {f.code for f in findings} & {"SC014", "SC032"}
 
@@ -331,7 +332,7 @@ def test_a_link_out_of_the_project_is_refused(
 ) -> None:
     root = make_project(default=True)
     _link(root, relative, outside)
-    project, findings = validate_project(root)
+    project, findings = open_project(root)
     refused = [f for f in findings if f.file == relative]
     assert [(f.code, f.line) for f in refused] == [("SC009", 1)]
     assert "outside the project" in refused[0].message
@@ -350,7 +351,7 @@ def test_a_linked_folder_out_of_the_project_is_refused(
     (elsewhere / "2026-Q2.yml").write_text(AUDIT, encoding="utf-8")
     root = make_project(default=True)
     _link(root, "content/audits/other", elsewhere)
-    _project, findings = validate_project(root)
+    _project, findings = open_project(root)
     assert [(f.file, f.code) for f in findings] == [("content/audits/other", "SC009")]
 
 
@@ -361,7 +362,7 @@ def test_a_link_to_a_device_is_refused_without_reading_it(
 ) -> None:
     root = make_project(default=True)
     _link(root, "content/audits/north-valley/2026-Q2.yml", Path(target))
-    _project, findings = validate_project(root)
+    _project, findings = open_project(root)
     assert [(f.file, f.code) for f in findings] == [
         ("content/audits/north-valley/2026-Q2.yml", "SC009")
     ]
@@ -373,7 +374,7 @@ def test_a_pipe_is_not_read(make_project: MakeProject, tmp_path: Path) -> None:
     (root / "content/pages").mkdir()
     os.mkfifo(root / "content/audits/north-valley/2026-Q2.yml")
     os.mkfifo(root / "content/pages/notes.md")
-    _project, findings = validate_project(root)
+    _project, findings = open_project(root)
     assert sorted((f.file, f.code) for f in findings) == [
         ("content/audits/north-valley/2026-Q2.yml", "SC009"),
         ("content/pages/notes.md", "SC009"),
@@ -385,7 +386,7 @@ def test_links_that_loop_or_dangle_are_findings(make_project: MakeProject) -> No
     root = make_project(default=True)
     _link(root, "content/audits/north-valley/2026-Q1.yml", "2026-Q1.yml")  # itself
     _link(root, "content/audits/north-valley/2026-Q2.yml", "missing.yml")
-    _project, findings = validate_project(root)
+    _project, findings = open_project(root)
     assert sorted((f.file, f.code) for f in findings) == [
         ("content/audits/north-valley/2026-Q1.yml", "SC009"),
         ("content/audits/north-valley/2026-Q2.yml", "SC009"),
@@ -395,7 +396,7 @@ def test_links_that_loop_or_dangle_are_findings(make_project: MakeProject) -> No
 def test_a_link_inside_the_project_is_fine(make_project: MakeProject, tmp_path: Path) -> None:
     root = make_project({"content/pages/about.md": "# About\n\nA network.\n"}, default=True)
     _link(root, "content/pages/about-us.md", Path("about.md"))
-    project, findings = validate_project(root)
+    project, findings = open_project(root)
     assert findings == [] and project is not None
     assert [p.name for p in project.pages] == ["about-us.md", "about.md"]
 

@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from site_helpers import chart_specs, institution, snapshot, write_tree
 
-from scorecard.model import Audience
+from scorecard.facts import facts_of
+from scorecard.project import open_project
 from scorecard.render import environment
-from scorecard.site import BuildError, build_site, gather_audience, verify
-from scorecard.validate import validate_project
+from scorecard.site import BuildError, build_site, gather_audience, public_scan, verify
 
 #: Every internal place of the content, with its canary.
 C = {
@@ -331,12 +331,13 @@ FORMS = [
 @pytest.fixture(scope="module")
 def scan_context(built: Path) -> tuple[Any, Any]:
     """The project and the public build's pages, for calling the build's own scan."""
-    project, findings = validate_project(built)
+    project, findings = open_project(built)
     assert project is not None, findings
-    audience: Audience = "public"
-    build = gather_audience(project, audience, environment(None), lambda *_: None)
-    verify(built / "out" / "public", build, project)  # as built, the site passes
-    return project, build
+    facts = facts_of(project, ("public",))
+    build = gather_audience(project, facts["public"], environment(None), lambda *_: None)
+    scan = public_scan(facts)
+    verify(built / "out" / "public", build, scan)  # as built, the site passes
+    return scan, build
 
 
 def _copy(built: Path, tmp_path: Path) -> Path:
@@ -379,11 +380,11 @@ def _plant(site: Path, secret: str, where: str) -> None:
 def test_the_scan_stops_each_internal_text(
     built: Path, scan_context: tuple[Any, Any], tmp_path: Path, where: str, place: str
 ) -> None:
-    project, build = scan_context
+    scan, build = scan_context
     site = _copy(built, tmp_path)
     _plant(site, C[place], where)
     with pytest.raises(BuildError, match="internal text|unpublished institution"):
-        verify(site, build, project)
+        verify(site, build, scan)
 
 
 @pytest.mark.parametrize("inst_id", [PRIVATE_ID, ANONYMOUS_ID])
@@ -391,7 +392,7 @@ def test_the_scan_stops_each_internal_text(
 def test_the_scan_stops_an_unpublished_id(
     built: Path, scan_context: tuple[Any, Any], tmp_path: Path, inst_id: str, where: str
 ) -> None:
-    project, build = scan_context
+    scan, build = scan_context
     site = _copy(built, tmp_path)
     if where == "link":
         page = site / "index.html"
@@ -405,7 +406,7 @@ def test_the_scan_stops_an_unpublished_id(
         data["results"][0]["institution"] = inst_id
         _rewrite(path, json.dumps(data))
     with pytest.raises(BuildError, match="unpublished institution"):
-        verify(site, build, project)
+        verify(site, build, scan)
 
 
 def test_a_leaking_template_stops_the_build_and_keeps_the_site(built: Path, tmp_path: Path) -> None:
@@ -447,17 +448,17 @@ def test_the_scan_on_every_core_tells_what_the_scan_of_one_file_after_another_te
 ) -> None:
     from scorecard import site as site_module
 
-    project, build = scan_context
+    scan, build = scan_context
     monkeypatch.setattr(site_module, "SCAN_APART_FROM", 1)
     monkeypatch.setattr(site_module, "workers", lambda: 3)
-    verify(built / "out" / "public", build, project)  # as built, the site passes
+    verify(built / "out" / "public", build, scan)  # as built, the site passes
     site = _copy(built, tmp_path)
     _plant(site, C["notes"], "data")
     _plant(site, C["private-name"], "page")
     with pytest.raises(BuildError) as apart:
-        verify(site, build, project)
+        verify(site, build, scan)
     monkeypatch.setattr(site_module, "SCAN_APART_FROM", 10**9)
     with pytest.raises(BuildError) as here:
-        verify(site, build, project)
+        verify(site, build, scan)
     assert str(apart.value) == str(here.value)
     assert "data/scores.csv" in str(here.value)  # the first file in order that holds one

@@ -14,8 +14,9 @@ from site_helpers import copy_example, snapshot
 
 from scorecard import pdf
 from scorecard.cli import cli
+from scorecard.facts import facts_of
+from scorecard.project import open_project
 from scorecard.site import canaries
-from scorecard.validate import validate_project
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -54,9 +55,10 @@ def test_a_packet_for_every_institution(example: Path, packets: Path) -> None:
 
 
 def test_packet_html_is_the_page_with_static_charts_and_the_appendix(example: Path) -> None:
-    project, _ = validate_project(example)
+    project, _ = open_project(example)
     assert project is not None
-    packets = {i: text for i, _, text in pdf.gather_packets(project, example, "public")}
+    facts = facts_of(project, ("public",))
+    packets = {i: text for i, _, text in pdf.gather_packets(facts, example, "public")}
     text = packets["tansyford"]
     assert "Tansyford Community Hospital scored" in text  # the plain-language summary
     assert "<script" not in text.lower()
@@ -68,7 +70,7 @@ def test_packet_html_is_the_page_with_static_charts_and_the_appendix(example: Pa
     assert "Appendix: methodology" in text and "Public: holds only" in text
     assert 'href="../' not in text  # the site's own links are plain text on paper
     flat = " ".join(text.split())
-    leaked = [s for s in canaries(project) for t in packets.values() if s in " ".join(t.split())]
+    leaked = [s for s in canaries(facts) for t in packets.values() if s in " ".join(t.split())]
     assert leaked == [] and "Internal scorecard" not in flat
 
 

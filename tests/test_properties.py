@@ -10,11 +10,12 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scorecard.audience import score_project
 from scorecard.cli import cli
+from scorecard.facts import facts_of
 from scorecard.model import Framework, MetricDef
+from scorecard.project import open_project
 from scorecard.score import Observation, score_audit, score_metric
-from scorecard.validate import builtin_framework_document, check_framework, validate_project
+from scorecard.validate import builtin_framework_document, check_framework
 
 _framework, _findings = check_framework(builtin_framework_document(), None)
 assert _framework is not None
@@ -122,11 +123,11 @@ def test_extreme_numbers_in_files_score_within_range(values: dict[str, str]) -> 
         write(
             root, "content/audits/north-valley/2026.yml", "audited: 2026-06-01\nmetrics:\n" + lines
         )
-        project, findings = validate_project(root)
+        project, findings = open_project(root)
         assert [f.format() for f in findings] == []
         assert project is not None
         for audience in ("public", "internal"):
-            (result,) = score_project(project, audience).results
+            (result,) = facts_of(project, (audience,))[audience].results
             assert all(in_range(m.score) for m in result.metrics.values())
             assert all(in_range(p.score) for p in result.pillars.values())
             assert in_range(result.overall.score)

@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from scorecard import audits, pages
-from scorecard.audience import score_project
+import scorecard.facts as scoring
+import scorecard.project as opening
+from scorecard import pages
 from scorecard.export import scores_document, scores_json, scores_json_parts
+from scorecard.facts import facts_of
+from scorecard.project import open_project
 from scorecard.sample import write_sample_project
 from scorecard.site import build_site
-from scorecard.validate import validate_project
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +33,11 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _scores(root: Path) -> tuple[str, str, list[str]]:
-    project, findings = validate_project(root, ("public", "internal"))
+    project, findings = open_project(root)
     assert project is not None
     return (
-        scores_json(score_project(project, "public")),
-        scores_json(score_project(project, "internal")),
+        scores_json(facts_of(project, ("public",))["public"]),
+        scores_json(facts_of(project, ("internal",))["internal"]),
         [f.format() for f in findings],
     )
 
@@ -43,10 +45,12 @@ def _scores(root: Path) -> tuple[str, str, list[str]]:
 def test_workers_and_cache_agree_with_reading_one_by_one(
     large: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    assert len(list((large / "content" / "audits").rglob("*.yml"))) >= audits.PARALLEL_FROM
+    files = len(list((large / "content" / "audits").rglob("*.yml")))
+    assert files > opening.CHUNK and files > scoring.CHUNK  # read and scored by workers
     monkeypatch.setenv("SCORECARD_CACHE_DIR", "0")
     parallel = _scores(large)
-    monkeypatch.setattr(audits, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(opening, "CHUNK", 10**9)
+    monkeypatch.setattr(scoring, "CHUNK", 10**9)
     one_by_one = _scores(large)
     assert parallel == one_by_one
     monkeypatch.setenv("SCORECARD_CACHE_DIR", str(tmp_path / "cache"))
@@ -54,8 +58,8 @@ def test_workers_and_cache_agree_with_reading_one_by_one(
     from_cache = _scores(large)
     assert filling == from_cache == one_by_one
     # the models rebuilt from the cache are the ones read from the files
-    project, _ = validate_project(large)
-    fresh, _ = validate_project(large)
+    project, _ = open_project(large)
+    fresh, _ = open_project(large)
     assert project is not None and fresh is not None
     assert [a.data for a in project.audits[:20]] == [a.data for a in fresh.audits[:20]]
 
@@ -67,13 +71,13 @@ def test_a_changed_audit_is_the_only_file_read_again(
     write_sample_project(root, institutions=4, periods=3, rich=False)
     monkeypatch.setenv("SCORECARD_CACHE_DIR", str(tmp_path / "cache"))
     read: list[str] = []
-    original = audits.read_one
+    original = opening.read_one
 
-    def counting(path: Path, shown: str, reading: audits.Reading):  # type: ignore[no-untyped-def]
+    def counting(path: Path, shown: str, reading: opening.Reading):  # type: ignore[no-untyped-def]
         read.append(shown)
         return original(path, shown, reading)
 
-    monkeypatch.setattr(audits, "read_one", counting)
+    monkeypatch.setattr(opening, "read_one", counting)
     before = _scores(root)
     assert len(read) == 12
     read.clear()
@@ -111,9 +115,9 @@ def test_a_changed_framework_scores_every_audit_again(monkeypatch, tmp_path: Pat
 
 
 def test_scores_json_streams_the_same_text(large: Path) -> None:
-    project, _ = validate_project(large, ("internal",))
+    project, _ = open_project(large)
     assert project is not None
-    scores = score_project(project, "internal")
+    scores = facts_of(project, ("internal",))["internal"]
     whole = json.dumps(scores_document(scores), indent=2, ensure_ascii=False) + "\n"
     assert scores_json(scores) == whole
     compact = json.dumps(scores_document(scores), ensure_ascii=False, separators=(",", ":"))
@@ -187,9 +191,9 @@ def test_data_files_written_in_pieces_are_the_whole_documents(large: Path, tmp_p
     from scorecard.export import csv_header, csv_rows, scores_csv_parts
     from scorecard.pages import Gatherer
 
-    project, _ = validate_project(large, ("public",))
+    project, _ = open_project(large)
     assert project is not None
-    scores = score_project(project, "public")
+    scores = facts_of(project, ("public",))["public"]
     comparisons = Comparisons(Gatherer(project, scores))
     texts = {path: "".join(text) for path, text in comparisons.data_texts()}
     whole = json.dumps(comparisons.compare_document(), ensure_ascii=False, separators=(",", ":"))
@@ -344,7 +348,7 @@ def test_a_site_with_pages_as_html_files_builds(
 
 
 def test_an_audit_lets_go_of_its_model_only_where_it_can_rebuild_it(large: Path) -> None:
-    project, _ = validate_project(large)
+    project, _ = open_project(large)
     assert project is not None
     audit = project.audits[0]
     first = audit.data

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from scorecard.audience import identities, observe, score_project
+from scorecard.audience import identities, observe
 from scorecard.export import scores_json
+from scorecard.facts import facts_of
 from scorecard.load import load_bytes
 from scorecard.model import Audience, Framework, MetricEntry, Project, Status, parse_period
+from scorecard.project import open_project
 from scorecard.score import (
     MetricResult,
     Observation,
@@ -27,7 +29,7 @@ from scorecard.score import (
     with_peer_percentiles,
     with_trends,
 )
-from scorecard.validate import builtin_framework_document, check_framework, validate_project
+from scorecard.validate import builtin_framework_document, check_framework
 
 MakeProject = Callable[..., Path]
 
@@ -529,7 +531,7 @@ def write_project(make_project: MakeProject, audit: str, **institutions: str) ->
             f"peer_group: community\npublish: {publish}\n"
         )
         files[f"content/audits/{inst_id}/2026-Q3.yml"] = audit
-    project, findings = validate_project(make_project(files))
+    project, findings = open_project(make_project(files))
     assert [f.format() for f in findings] == []
     assert project is not None
     return project
@@ -553,8 +555,8 @@ metrics:
 
 def test_a_suppressed_value_is_missing_for_scoring(make_project: MakeProject) -> None:
     project = write_project(make_project, AUDIT)
-    public = score_project(project, "public").results[0]
-    internal = score_project(project, "internal").results[0]
+    public = facts_of(project, ("public",))["public"].results[0]
+    internal = facts_of(project, ("internal",))["internal"].results[0]
 
     assert public.metrics["safety.speak_up"] == MetricResult("suppressed", reason="n < 10")
     assert public.pillars["safety"] == PillarResult(None, None, 0.0, "insufficient-data")
@@ -574,8 +576,8 @@ def test_an_internal_metric_is_missing_in_public_and_keeps_its_weight(
     make_project: MakeProject,
 ) -> None:
     project = write_project(make_project, AUDIT)
-    public = score_project(project, "public").results[0]
-    internal = score_project(project, "internal").results[0]
+    public = facts_of(project, ("public",))["public"].results[0]
+    internal = facts_of(project, ("internal",))["internal"].results[0]
 
     assert public.metrics["mission.b"] == MetricResult("missing")
     mission = public.pillars["mission"]
@@ -588,8 +590,8 @@ def test_an_internal_metric_is_missing_in_public_and_keeps_its_weight(
 
 def test_private_institutions_are_absent_from_public(make_project: MakeProject) -> None:
     project = write_project(make_project, AUDIT, **{"east-harbor": "private"})
-    public = score_project(project, "public")
-    internal = score_project(project, "internal")
+    public = facts_of(project, ("public",))["public"]
+    internal = facts_of(project, ("internal",))["internal"]
 
     assert [r.institution for r in public.results] == ["north-valley"]
     assert "east-harbor" not in identities(project, "public")
@@ -599,8 +601,8 @@ def test_private_institutions_are_absent_from_public(make_project: MakeProject) 
 
 def test_anonymous_institutions_are_peers_in_public(make_project: MakeProject) -> None:
     project = write_project(make_project, AUDIT, **{"west-ridge": "anonymous"})
-    public = score_project(project, "public")
-    internal = score_project(project, "internal")
+    public = facts_of(project, ("public",))["public"]
+    internal = facts_of(project, ("internal",))["internal"]
 
     shown = identities(project, "public")["west-ridge"]
     assert (shown.id, shown.name, shown.anonymous) == ("peer-a", "Peer A", True)
@@ -614,7 +616,7 @@ def test_anonymous_institutions_are_peers_in_public(make_project: MakeProject) -
 def test_public_scores_can_be_recomputed_from_public_data(make_project: MakeProject) -> None:
     """Every public metric shown as reported is exactly what the public JSON carries."""
     project = write_project(make_project, AUDIT)
-    document = json.loads(scores_json(score_project(project, "public")))
+    document = json.loads(scores_json(facts_of(project, ("public",))["public"]))
     metrics = document["results"][0]["metrics"]
     assert metrics["mission.b"] == {"value": None, "score": None, "status": "missing"}
     assert metrics["safety.speak_up"] == {

@@ -34,10 +34,11 @@ from site_helpers import (  # tests/ is on sys.path (no __init__.py)
     write_tree,
 )
 
+from scorecard.facts import facts_of
+from scorecard.project import open_project
 from scorecard.render import environment
 from scorecard.sample import write_sample_project
 from scorecard.site import build_site, gather_audience
-from scorecard.validate import validate_project
 
 AUDIENCES = ["public", "internal"]
 
@@ -496,9 +497,10 @@ def many(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The public docs folder of a sample project of 130 institutions (no MkDocs run)."""
     root = tmp_path_factory.mktemp("many")
     write_sample_project(root, institutions=130, periods=1, rich=False)
-    project, findings = validate_project(root)
+    project, findings = open_project(root)
     assert project is not None, findings
-    build = gather_audience(project, "public", environment(None), lambda *_: None)
+    scores = facts_of(project, ("public",))["public"]
+    build = gather_audience(project, scores, environment(None), lambda *_: None)
     return {
         path: data.decode("utf-8") for path, data in build.files.items() if path.endswith(".md")
     }

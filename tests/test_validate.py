@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from scorecard.findings import Finding, summary
-from scorecard.validate import builtin_framework_document, check_framework, validate_project
+from scorecard.project import open_project
+from scorecard.validate import builtin_framework_document, check_framework
 
 MakeProject = Callable[..., Path]
 
@@ -29,7 +30,7 @@ def audit(*lines: str) -> str:
 
 
 def check(make_project: MakeProject, files: Mapping[str, str | bytes]) -> list[Finding]:
-    _project, findings = validate_project(make_project(files, default=True))
+    _project, findings = open_project(make_project(files, default=True))
     return findings
 
 
@@ -349,7 +350,7 @@ def test_bad_input_gives_findings(
 
 
 def test_the_default_project_is_valid(make_project: MakeProject) -> None:
-    project, findings = validate_project(make_project(default=True))
+    project, findings = open_project(make_project(default=True))
     assert findings == []
     assert project is not None
     assert [(a.institution, a.period.label) for a in project.audits] == [
@@ -361,7 +362,7 @@ def test_a_bad_file_leaves_the_others_in_the_project(make_project: MakeProject) 
     root = make_project(
         {"content/audits/north-valley/2026-Q2.yml": "audited: 2026-13-45\n"}, default=True
     )
-    project, findings = validate_project(root)
+    project, findings = open_project(root)
     assert where(findings) == [("SC007", "content/audits/north-valley/2026-Q2.yml", 1)]
     assert project is not None
     assert [a.period.label for a in project.audits] == ["2026-Q3"]
@@ -382,7 +383,7 @@ def test_billion_laughs_finishes_fast_with_findings(make_project: MakeProject) -
 def test_utf8_bom_and_crlf_are_fine(make_project: MakeProject) -> None:
     text = "\ufeffaudited: 2026-10-15\r\nauditor: Bureau de la qualité\r\nmetrics:\r\n"
     text += "  admin.ehr_time_per_8h: {value: 6.0}\r\n"
-    project, findings = validate_project(make_project({AUDIT: text.encode()}, default=True))
+    project, findings = open_project(make_project({AUDIT: text.encode()}, default=True))
     assert findings == []
     assert project is not None
     assert project.audits[0].data.auditor == "Bureau de la qualité"
@@ -398,7 +399,7 @@ def test_positions_in_a_bom_and_crlf_file(make_project: MakeProject) -> None:
 
 
 def test_a_warning_does_not_stop_the_audit(make_project: MakeProject) -> None:
-    project, findings = validate_project(
+    project, findings = open_project(
         make_project({AUDIT: "audited: 2026-10-15\nauditor: NO\n"}, default=True)
     )
     assert [(f.code, f.severity) for f in findings] == [("SC006", "warning")]

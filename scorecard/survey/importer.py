@@ -17,6 +17,7 @@ from pathlib import Path
 from scorecard.findings import Finding, did_you_mean, has_errors
 from scorecard.load import load_bytes, load_file
 from scorecard.model import parse_period
+from scorecard.project import display, find_content
 from scorecard.survey.answers import read_export
 from scorecard.survey.audit import AuditEditError, new_audit, plan, update_audit
 from scorecard.survey.instrument import SurveyUsageError, load_instrument
@@ -26,8 +27,6 @@ from scorecard.validate import (
     builtin_framework_document,
     check_audit,
     check_framework,
-    display,
-    find_content,
 )
 
 

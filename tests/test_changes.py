@@ -13,14 +13,9 @@ import vl_convert
 from site_helpers import chart_spec, page_text, soup, write_tree  # tests/ is on sys.path
 from test_compare import framework, result
 
-from scorecard.explain import (
-    Published,
-    framework_marks,
-    grade_changes,
-    next_step,
-    read_publications,
-)
+from scorecard.changes import grade_changes, next_step
 from scorecard.model import Framework, MetricDef, PillarDef
+from scorecard.publications import Published, framework_marks, read_publications
 from scorecard.score import Observation, Result
 from scorecard.site import build_site
 

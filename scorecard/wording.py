@@ -1,0 +1,75 @@
+"""How values read on a page and in a packet: numbers, changes, a metric's value with its unit,
+and one word for each kind of absent value."""
+
+from __future__ import annotations
+
+from scorecard.model import MetricDef
+from scorecard.score import MetricResult
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def signed(value: float | None) -> str:
+    if value is None:
+        return ""
+    return "0.0" if round(value, 1) == 0 else f"{value:+.1f}"
+
+
+def percent_share(value: float) -> str:
+    return f"{100 * value:.0f} %"
+
+
+def number(value: float) -> str:
+    return f"{value:,.1f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+
+
+def value_text(metric: MetricDef, value: float | bool | None) -> str:
+    if value is None:
+        return ""
+    if metric.kind == "boolean":
+        return "yes" if value else "no"
+    if metric.kind == "level":
+        return f"{int(value)} of {metric.max}"
+    unit = metric.unit.strip()
+    if metric.kind == "percent":
+        return f"{float(value):.1f} %"
+    return f"{number(float(value))} {unit}".strip()
+
+
+def target_text(metric: MetricDef) -> str:
+    if metric.kind == "boolean":
+        return "yes" if metric.better == "higher" else "no"
+    if metric.kind == "level":
+        return f"{metric.max} of {metric.max}"
+    if metric.target is None:
+        return ""
+    sign = "≥" if metric.better == "higher" else "≤"
+    unit = "%" if metric.kind == "percent" else metric.unit
+    return f"{sign} {number(metric.target)} {unit}".strip()
+
+
+def floor_text(metric: MetricDef) -> str:
+    if metric.floor is None or metric.kind in ("boolean", "level"):
+        return ""
+    unit = "%" if metric.kind == "percent" else metric.unit
+    return f"{number(metric.floor)} {unit}".strip()
+
+
+STATUS_TEXT = {
+    "reported": "reported",
+    "missing": "missing",
+    "not-reported": "not reported",
+    "not-applicable": "not applicable",
+    "suppressed": "suppressed",
+}
+
+
+def status_text(result: MetricResult) -> str:
+    text = STATUS_TEXT[result.status]
+    if result.status == "suppressed" and result.reason:
+        return f"suppressed ({result.reason})"
+    if result.status == "not-applicable" and result.reason:
+        return f"not applicable: {result.reason}"
+    return text
