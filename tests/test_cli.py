@@ -23,9 +23,9 @@ MakeProject = Callable[..., Path]
 
 REPO = Path(__file__).resolve().parents[1]
 AUDIT = "content/audits/north-valley/2026-Q3.yml"
-HAS_SAMPLE = (REPO / "scorecard" / "sample.py").exists()
+HAS_SAMPLE = (REPO / "scorecard" / "sample" / "__init__.py").exists()
 needs_sample = pytest.mark.skipif(
-    not HAS_SAMPLE, reason="scorecard/sample.py (the sample project for init) is not written yet"
+    not HAS_SAMPLE, reason="scorecard/sample (the sample project for init) is not written yet"
 )
 
 

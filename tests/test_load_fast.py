@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from scorecard import load
 from scorecard.load import Document, load_bytes, load_file
+from scorecard.load.fast import _parse_simple
 from scorecard.sample import write_sample_project
 from scorecard.starter import write_starter
 
@@ -84,7 +85,7 @@ def same(raw: bytes, name: str = "content/audits/north/2026-Q3.yml") -> bool:
     assert fast == slow
     if took:  # the fast path read the data, and reads the positions without the full parser
         assert not slow.findings
-        simple = load._parse_simple(raw.decode("utf-8-sig"), positions=True)
+        simple = _parse_simple(raw.decode("utf-8-sig"), positions=True)
         assert simple is not None
         assert (strict(simple[0]), simple[1], simple[2]) == (
             strict(slow.data),
