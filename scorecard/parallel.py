@@ -142,15 +142,17 @@ def result_of(done: Future[T]) -> T:
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """End the workers now: the work they do is no longer wanted."""
-    processes = list(getattr(pool, "_processes", None) or {})
-    pool.shutdown(wait=False, cancel_futures=True)
-    for pid in processes:
+    """End the workers now: the work they do is no longer wanted. When this returns, no worker
+    and no thread of the pool is left."""
+    # The pool has no way to end a task under way: its processes are killed (their ids are
+    # the keys of `_processes`, in every Python since 3.3), and the pool, seeing them gone,
+    # fails what is left and ends its own thread, which shutdown waits for.
+    for pid in list(getattr(pool, "_processes", None) or {}):
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    pool.shutdown(wait=True)
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def steps_apart(make: Callable[[], Iterator[T]]) -> Generator[T, None, None]:
