@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import stat
 from pathlib import Path
+from typing import Any
 
 from scorecard.findings import Finding
 from scorecard.load.document import (
@@ -132,7 +133,17 @@ def _parse(text: str, doc: Document) -> None:
         _parse_full(text, doc)
     else:  # the positions are read when first asked for
         doc.data = simple[0]
-        doc._unread = text
+        doc.read_later(text, _positions)
+
+
+def _positions(doc: Document, text: str) -> tuple[Any, Any]:
+    """The positions of the values and keys of a text the fast path read."""
+    simple = _parse_simple(text, positions=True)
+    if simple is None:  # pragma: no cover - the fast path has read this text once already
+        full = Document(doc.file)
+        _parse_full(text, full)
+        return full.value_at, full.key_at
+    return simple[1], simple[2]
 
 
 def read_text_page(path: Path) -> str:

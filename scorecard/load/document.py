@@ -3,6 +3,7 @@ key (the source map), the findings of the reading, and the limits on a file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from scorecard.findings import Finding
@@ -40,8 +41,14 @@ class Document:
         self.findings: list[Finding] = [] if findings is None else findings
         #: paths whose value was already reported here and dropped, so later stages stay quiet
         self.rejected: set[KeyPath] = set() if rejected is None else rejected
-        #: the text read by the fast path, while its positions are not yet read
+        #: the text read by the fast path, while its positions are not yet read, and the
+        #: function that reads them
         self._unread: str | None = None
+        self._reader: Callable[[Document, str], tuple[Any, Any]] | None = None
+
+    def read_later(self, text: str, reader: Callable[[Document, str], tuple[Any, Any]]) -> None:
+        """Keep ``text`` until positions are first asked for; ``reader`` then gives them."""
+        self._unread, self._reader = text, reader
 
     @property
     def value_at(self) -> dict[KeyPath, Position]:
@@ -70,19 +77,12 @@ class Document:
         self._key_at = table
 
     def _read_positions(self) -> None:
-        # the readers build Documents themselves, so they are imported on first use
-        from scorecard.load.fast import _parse_simple
-        from scorecard.load.full import _parse_full
-
-        text, self._unread = self._unread, None
-        assert text is not None
-        simple = _parse_simple(text, positions=True)
-        if simple is None:  # pragma: no cover - the fast path has read this text once already
-            full = Document(self.file)
-            _parse_full(text, full)
-            simple = (full.data, full.value_at, full.key_at)
-        self._value_at.update(simple[1])
-        self._key_at.update(simple[2])
+        text, reader = self._unread, self._reader
+        self._unread = self._reader = None
+        assert text is not None and reader is not None
+        values, keys = reader(self, text)
+        self._value_at.update(values)
+        self._key_at.update(keys)
 
     def _fields(self) -> tuple[Any, ...]:
         return (self.file, self.data, self.value_at, self.key_at, self.findings, self.rejected)
