@@ -22,7 +22,7 @@ from site_helpers import build, html_pages, snapshot, write_tree
 
 from scorecard.cli import cli
 from scorecard.findings import CATALOGUE, Finding
-from scorecard.load import MAX_FILE_BYTES, MAX_VALUES
+from scorecard.load import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES, load_bytes
 from scorecard.render import environment
 from scorecard.site import BuildError, build_site
 from scorecard.validate import MAX_NOTES, MAX_TEXT, validate_project
@@ -114,6 +114,31 @@ def test_hostile_file_gives_clean_findings(
         expected = EXPECTED[name]
         assert expected in codes if expected else not any(f.severity == "error" for f in findings)
     assert not (Path("/tmp") / "scorecard-pwned").exists()  # python/object tags never run
+
+
+#: Nested past the limit (MAX_DEPTH, 32): a text, and where the first level too many starts
+DEEP = {
+    # LibYAML reads up to 1,024 characters ahead in a flow list; from PyYAML 6.0.4 on it stops
+    # at its own limit of 1,000 levels first
+    "flow-lists-past-libyaml's-limit": (b"a: " + b"[" * 1001 + b"]" * 1001 + b"\n", (1, 35)),
+    "flow-lists-within-it": (b"a: " + b"[" * 40 + b"]" * 40 + b"\n", (1, 35)),
+    "lists-and-mappings": (b"a: " + b"[{b: " * 600 + b"\n", (1, 80)),
+    "block-mappings": (
+        b"".join(b" " * i + b"k%d:\n" % i for i in range(40)) + b" " * 40 + b"end: 1\n",
+        (33, 33),
+    ),
+    "the-corpus-file": ((CORPUS / "deep-lists.yml").read_bytes(), (2, 41)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP))
+def test_deep_nesting_is_one_finding_at_the_level_too_many(name: str) -> None:
+    """The same finding and position under any PyYAML 6, whatever limit LibYAML has."""
+    raw, position = DEEP[name]
+    doc = load_bytes(raw, "deep.yml")
+    assert [(f.code, (f.line, f.col)) for f in doc.findings] == [("SC040", position)]
+    assert doc.findings[0].path.count(".") + doc.findings[0].path.count("[") == MAX_DEPTH - 1
+    assert doc.data is None
 
 
 @pytest.mark.parametrize("name", ["python-object.yml", "billion-laughs.yml", "control-escapes.yml"])
