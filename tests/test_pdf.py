@@ -89,7 +89,7 @@ def test_without_playwright_the_error_says_what_to_install(
 ) -> None:
     monkeypatch.setitem(sys.modules, "playwright.sync_api", None)
     monkeypatch.setattr(pdf, "gather_packets", lambda *args: [("x", "X", "<p>x</p>")])
-    with pytest.raises(pdf.PdfError, match=r"pip install 'scorecard\[pdf\]'"):
+    with pytest.raises(pdf.PdfError, match=r"pip install 'hospital-scorecard\[pdf\]'"):
         pdf.build_pdfs(example, tmp_path / "out", "internal")
     assert not (tmp_path / "out" / "pdf").exists()
 
