@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import re
 import shlex
@@ -14,10 +15,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+import scorecard
 from scorecard.cli import cli
 from scorecard.findings import CATALOGUE
 from scorecard.github import annotation, escape, md
-from scorecard.starter import WORKFLOW
+from scorecard.starter import workflow as starter_workflow
 
 MakeProject = Callable[..., Path]
 REPO = Path(__file__).resolve().parents[1]
@@ -222,7 +224,7 @@ def test_init_writes_a_workflow_of_real_commands(runner: CliRunner, tmp_path: Pa
     result = runner.invoke(cli, ["init", str(tmp_path / "new")])
     assert result.exit_code == 0, result.output
     text = (tmp_path / "new" / ".github" / "workflows" / "scorecard.yml").read_text()
-    assert text == WORKFLOW
+    assert text == starter_workflow()
     workflow = yaml.safe_load(text)
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads `on` as true
     assert set(triggers) >= {"pull_request", "push"}
@@ -254,10 +256,48 @@ def test_init_writes_a_workflow_of_real_commands(runner: CliRunner, tmp_path: Pa
     assert workflow["jobs"]["deploy"]["needs"] == "scorecard"
 
 
+def written_workflow(runner: CliRunner, tmp_path: Path) -> dict[str, Any]:
+    result = runner.invoke(cli, ["init", str(tmp_path / "new")])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "new" / ".github" / "workflows" / "scorecard.yml").read_text()
+    loaded: dict[str, Any] = yaml.safe_load(text)
+    return loaded
+
+
+def test_the_workflow_installs_the_version_that_wrote_it(runner: CliRunner, tmp_path: Path) -> None:
+    steps = written_workflow(runner, tmp_path)["jobs"]["scorecard"]["steps"]
+    installs = [s["run"] for s in steps if "pip install" in str(s.get("run", ""))]
+    version = importlib.metadata.version("hospital-scorecard")
+    assert installs == [f'pip install "hospital-scorecard=={version}"']
+    assert version == scorecard.__version__
+
+
+def test_the_workflow_restores_the_published_scores_before_the_build(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    steps = written_workflow(runner, tmp_path)["jobs"]["scorecard"]["steps"]
+    names = [s.get("name", "") for s in steps]
+    restore = steps[names.index('Previous scores (for "why the grades changed")')]
+    assert names.index("Build both sites") > names.index(restore["name"])
+    assert "site/public/data/scores.json" in restore["run"]
+    assert "/data/scores.json" in restore["run"]
+    assert restore["env"] == {"GH_TOKEN": "${{ github.token }}"}
+
+
+def test_the_workflow_builds_with_the_anonymity_key_secret(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    written = written_workflow(runner, tmp_path)
+    steps = written["jobs"]["scorecard"]["steps"]
+    (build,) = [s for s in steps if "scorecard build" in str(s.get("run", ""))]
+    assert build["env"] == {"SCORECARD_ANONYMITY_KEY": "${{ secrets.SCORECARD_ANONYMITY_KEY }}"}
+    assert written["permissions"] == {"contents": "read", "pages": "read"}
+
+
 def test_the_workflow_steps_pass_on_the_new_project(runner: CliRunner, tmp_path: Path) -> None:
     target = tmp_path / "new"
     assert runner.invoke(cli, ["init", str(target)]).exit_code == 0
-    for call in scorecard_calls(yaml.safe_load(WORKFLOW)):
+    for call in scorecard_calls(yaml.safe_load(starter_workflow())):
         if call[0] in ("validate", "check"):
             result = runner.invoke(cli, [*call, "--project", str(target)])
             assert result.exit_code == 0, (call, result.output)
