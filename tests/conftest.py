@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 #: A valid institution, written as content/institutions/north-valley.yml by ``default=True``.
 INSTITUTION = """\
@@ -31,6 +32,20 @@ metrics:
 """
 
 MakeProject = Callable[..., Path]
+
+
+def assert_clean_exit(result: Result, code: int) -> None:
+    """The command ended as it means to, with exit code ``code``: no exception escaped it.
+
+    Click's test runner catches an exception that escapes a command and sets exit code 1, and
+    leaves no traceback in the output: a crash looks like a clean failure there unless
+    ``result.exception`` is checked.
+    """
+    escaped = result.exception
+    if escaped is not None and not isinstance(escaped, SystemExit):
+        shown = "".join(traceback.format_exception(*result.exc_info)) if result.exc_info else ""
+        raise AssertionError(f"{type(escaped).__name__} escaped the command:\n{shown}")
+    assert result.exit_code == code, result.output
 
 
 @pytest.fixture
