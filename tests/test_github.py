@@ -14,6 +14,7 @@ import click
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import Runner, assert_clean_exit
 
 import scorecard
 from scorecard.cli import cli
@@ -70,10 +71,10 @@ def test_validate_on_github_prints_text_and_annotations_and_a_summary(
     make_project: MakeProject, tmp_path: Path
 ) -> None:
     summary = tmp_path / "summary.md"
-    runner = CliRunner(env=github_env(summary))
+    runner = Runner(env=github_env(summary))
     root = make_project(BAD, default=True)
     result = runner.invoke(cli, ["validate", "--project", str(root)])
-    assert result.exit_code == 1, result.output
+    assert_clean_exit(result, 1)
     lines = result.stdout.splitlines()
     assert [line.split(": ")[1] for line in lines[:2]] == [
         "warning[SC006] auditor",
@@ -97,21 +98,21 @@ def test_validate_off_github_prints_no_annotations(
     runner: CliRunner, make_project: MakeProject
 ) -> None:
     result = runner.invoke(cli, ["validate", "--project", str(make_project(BAD, default=True))])
-    assert result.exit_code == 1
+    assert_clean_exit(result, 1)
     assert "::" not in result.stdout
 
 
 def test_validate_json_on_github_stays_json(make_project: MakeProject, tmp_path: Path) -> None:
-    runner = CliRunner(env=github_env(tmp_path / "summary.md"))
+    runner = Runner(env=github_env(tmp_path / "summary.md"))
     root = make_project(BAD, default=True)
     result = runner.invoke(cli, ["validate", "--format", "json", "--project", str(root)])
-    assert result.exit_code == 1
+    assert_clean_exit(result, 1)
     assert json.loads(result.stdout)["valid"] is False
 
 
 def test_validate_summary_of_valid_content(make_project: MakeProject, tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
-    runner = CliRunner(env=github_env(summary))
+    runner = Runner(env=github_env(summary))
     result = runner.invoke(cli, ["validate", "--project", str(make_project(default=True))])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
@@ -126,7 +127,7 @@ def test_annotations_name_files_from_the_working_folder(
     make_project(BAD, default=True, root="scores")
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli, ["validate", "--format", "github", "--project", "scores"])
-    assert result.exit_code == 1
+    assert_clean_exit(result, 1)
     assert [line.split(",")[0] for line in result.stdout.splitlines()] == [
         f"::warning file=scores/{AUDIT}",
         f"::error file=scores/{AUDIT}",
@@ -139,7 +140,7 @@ def test_many_findings_are_cut_short_in_the_summary(
     metrics = "".join(f"  safety.unknown_{n}: {{value: 1}}\n" for n in range(14))
     summary = tmp_path / "summary.md"
     root = make_project({AUDIT: f"audited: 2026-10-15\nmetrics:\n{metrics}"}, default=True)
-    CliRunner(env=github_env(summary)).invoke(cli, ["validate", "--project", str(root)])
+    Runner(env=github_env(summary)).invoke(cli, ["validate", "--project", str(root)])
     text = summary.read_text(encoding="utf-8")
     assert "**❌ invalid content**: 14 errors" in text
     assert text.count("| ❌ |") + text.count("| ⚠️ |") == 10
@@ -152,7 +153,7 @@ def test_many_findings_are_cut_short_in_the_summary(
 def test_validate_sarif(runner: CliRunner, make_project: MakeProject) -> None:
     root = make_project(BAD, default=True)
     result = runner.invoke(cli, ["validate", "--format", "sarif", "--project", str(root)])
-    assert result.exit_code == 1
+    assert_clean_exit(result, 1)
     log = json.loads(result.stdout)
     assert log["version"] == "2.1.0"
     assert log["$schema"].endswith("sarif-2.1.0.json")

@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import MakeProject
+from conftest import MakeProject, Runner
 from site_helpers import copy_example, snapshot
 
 from scorecard import pdf
@@ -99,7 +98,7 @@ def test_build_pdf_option(make_project: MakeProject) -> None:
     root = make_project(default=True)
     out = root / "out"
     args = ["build", "--project", str(root), "--out", str(out), "--audience", "public", "--pdf"]
-    result = CliRunner().invoke(cli, args)
+    result = Runner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert f"wrote 1 public PDF packets in {out / 'pdf'}" in result.output
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["pdf", "public"]
