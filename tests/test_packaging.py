@@ -76,3 +76,35 @@ def test_install_hints_name_the_distribution() -> None:
         if wrong.search(line)
     ]
     assert found == []
+
+
+def _commands(readme: str) -> list[str]:
+    """The README's `sh` blocks, in order."""
+    return [block.strip() for block in re.findall(r"```sh\n(.*?)```", readme, re.S)]
+
+
+def test_the_readme_starts_in_a_virtual_environment_and_then_tests() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    first, tests = _commands(readme)[:2]
+    assert first == (
+        "python3 -m venv .venv && . .venv/bin/activate && pip install -e . && scorecard build"
+    )
+    assert tests == 'pip install -e ".[test]" && python -m pytest'
+    assert "Python 3.11 or newer" in " ".join(readme.split())
+    assert PROJECT["requires-python"] == ">=3.11"
+
+
+def test_ci_runs_the_readme_commands_in_a_new_virtual_environment() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    first, tests = _commands(readme)[:2]
+    lines = [line.strip() for line in (REPO / ".ci" / "run").read_text().splitlines()]
+    assert tests in lines
+    install = first.split(" && ", 2)[2]  # after making and entering .venv
+    assert install in lines
+    made = lines.index("python3 -m venv .ci-venv")
+    assert lines.index("rm -rf .ci-venv") < made < lines.index(". .ci-venv/bin/activate")
+    assert lines.index(". .ci-venv/bin/activate") < lines.index(install) < lines.index(tests)
+    for check in ("ruff check .", "ruff format --check .", "mypy scorecard"):
+        assert lines.index(check) < lines.index(tests)
+    ignored = (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert {".venv/", ".ci-venv/"} <= set(ignored)
