@@ -33,7 +33,7 @@ class _Changes(FileSystemEventHandler):
 
 
 class PreviewError(Exception):
-    """The preview cannot start: its address is taken or cannot be used."""
+    """The preview cannot start: its address cannot be served, or the project watched."""
 
 
 def serve_preview(
