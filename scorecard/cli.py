@@ -442,16 +442,19 @@ def serve(audience: str, port: int, host: str, project_dir: Path) -> None:
 
     Example: scorecard serve --audience public --port 8000
     """
-    from scorecard.preview import serve_preview
+    from scorecard.preview import PreviewError, serve_preview
 
-    serve_preview(
-        project_dir,
-        audience,  # type: ignore[arg-type]
-        host=host,
-        port=port,
-        rebuild=lambda: _preview_build(project_dir, audience),
-        echo=lambda text: click.echo(text, err=True),
-    )
+    try:
+        serve_preview(
+            project_dir,
+            audience,  # type: ignore[arg-type]
+            host=host,
+            port=port,
+            rebuild=lambda: _preview_build(project_dir, audience),
+            echo=lambda text: click.echo(text, err=True),
+        )
+    except PreviewError as err:
+        raise click.ClickException(str(err)) from err
 
 
 def _preview_build(project_dir: Path, audience: str) -> bool:

@@ -210,7 +210,7 @@ def _print_all(packets: list[tuple[Path, str, str]], progress: Progress) -> None
         from playwright.sync_api import sync_playwright
     except ImportError as err:
         raise PdfError(
-            "PDF packets need Playwright (pip install 'scorecard[pdf]') and Chromium "
+            "PDF packets need Playwright (pip install 'hospital-scorecard[pdf]') and Chromium "
             "(apt-get install chromium, or playwright install chromium)"
         ) from err
     executable = _chromium()

@@ -32,6 +32,10 @@ class _Changes(FileSystemEventHandler):
             self.changed.set()
 
 
+class PreviewError(Exception):
+    """The preview cannot start: its address cannot be served, or the project watched."""
+
+
 def serve_preview(
     root: Path,
     audience: Audience,
@@ -43,23 +47,37 @@ def serve_preview(
     poll: float = 0.5,
     stop: threading.Event | None = None,
 ) -> None:
-    """Serve ``site/.preview/<audience>`` and rebuild it on every change until interrupted."""
+    """Serve ``site/.preview/<audience>`` and rebuild it on every change until interrupted.
+
+    The sources are watched from before the first build: a file saved while it runs, or as
+    the site is first served, is seen and rebuilt, never lost between the build and the watch.
+    """
     site = root / "site" / ".preview" / audience
-    rebuild()
-    site.mkdir(parents=True, exist_ok=True)
     handler = functools.partial(_QuietHandler, directory=str(site.parent))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    echo(f"serving the {audience} site on http://{host}:{server.server_port}/{audience}/")
+    try:  # before the first build, which takes a while: a port in use says so at once
+        server = http.server.ThreadingHTTPServer((host, port), handler)
+    except OSError as err:
+        raise PreviewError(
+            f"cannot serve on {host}:{port}: {err.strerror or err}; choose another --port"
+        ) from err
     changes = _Changes(root)
     observer = Observer()
     observer.schedule(changes, str(root), recursive=False)  # mkdocs.yml
     for folder in ("content", "site_templates"):
         if (root / folder).is_dir():
             observer.schedule(changes, str(root / folder), recursive=True)
-    observer.start()
     stop = stop or threading.Event()
+    serving: threading.Thread | None = None
     try:
+        try:
+            observer.start()
+        except OSError as err:  # e.g. the system's limit on watched folders
+            raise PreviewError(f"cannot watch the project for changes: {err}") from err
+        rebuild()
+        site.mkdir(parents=True, exist_ok=True)
+        serving = threading.Thread(target=server.serve_forever, daemon=True)
+        serving.start()
+        echo(f"serving the {audience} site on http://{host}:{server.server_port}/{audience}/")
         while not stop.is_set():
             if changes.changed.wait(poll):
                 time.sleep(0.2)  # let an editor finish writing
@@ -70,9 +88,11 @@ def serve_preview(
     except KeyboardInterrupt:
         pass
     finally:
-        observer.stop()
-        observer.join()
-        server.shutdown()
+        if observer.is_alive():
+            observer.stop()
+            observer.join()
+        if serving is not None:
+            server.shutdown()  # waits for serve_forever, so only once it runs
         server.server_close()
 
 

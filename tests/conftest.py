@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 #: A valid institution, written as content/institutions/north-valley.yml by ``default=True``.
 INSTITUTION = """\
@@ -33,9 +35,37 @@ metrics:
 MakeProject = Callable[..., Path]
 
 
+def assert_no_escape(result: Result) -> None:
+    """No exception escaped the command: it ended by itself, with an exit code.
+
+    Click's test runner catches an exception that escapes a command, sets exit code 1 and
+    leaves no traceback in the output: a crash looks like a clean failure there unless
+    ``result.exception`` is checked.
+    """
+    escaped = result.exception
+    if escaped is not None and not isinstance(escaped, SystemExit):
+        shown = "".join(traceback.format_exception(*result.exc_info)) if result.exc_info else ""
+        raise AssertionError(f"{type(escaped).__name__} escaped the command:\n{shown}")
+
+
+def assert_clean_exit(result: Result, code: int) -> None:
+    """The command ended as it means to, with exit code ``code``, and no exception escaped."""
+    assert_no_escape(result)
+    assert result.exit_code == code, result.output
+
+
+class Runner(CliRunner):
+    """Click's test runner that fails the test when an exception escapes a command."""
+
+    def invoke(self, *args: Any, **kwargs: Any) -> Result:
+        result = super().invoke(*args, **kwargs)
+        assert_no_escape(result)
+        return result
+
+
 @pytest.fixture
 def runner() -> CliRunner:
-    return CliRunner()
+    return Runner()
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 from bs4 import BeautifulSoup
-from click.testing import CliRunner, Result
+from click.testing import Result
+from conftest import Runner
 
 from scorecard.cli import cli
 
@@ -52,7 +53,7 @@ def write_tree(root: Path, files: Mapping[str, str | Mapping[str, Any]]) -> Path
 def build(root: Path, out: Path, audience: str = "both") -> Result:
     """``scorecard build`` through Click, as a user runs it."""
     args = ["build", "--project", str(root), "--out", str(out), "--audience", audience]
-    return CliRunner().invoke(cli, args)
+    return Runner().invoke(cli, args)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -85,8 +85,7 @@ def test_axe_finds_no_serious_violation(
 ) -> None:
     scheme, session = palette
     url = f"{sites}{audience}/{PAGES[name]}"
-    if name == "compare" and not _exists(url, session):
-        pytest.skip("no compare page in this build yet: compare/index.html is not built")
+    assert _exists(url, session), url
     _open(session, url)
     # No character reference shows as text (as `&#95;` once did in code spans).
     assert "&#" not in session.page.inner_text("article")

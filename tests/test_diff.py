@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import Runner, assert_clean_exit
 from test_gate import audit, institution, two_periods  # tests/ is on sys.path
 
 from scorecard.cli import cli
@@ -174,7 +175,7 @@ def test_the_gate_at_each_revision(runner: CliRunner, tmp_path: Path) -> None:
     commit(repo, "a worse quarter")
 
     result = runner.invoke(cli, ["check", "--max-drop", "10", "--project", str(repo)])
-    assert result.exit_code == 1, result.output
+    assert_clean_exit(result, 1)
     assert result.stdout.startswith("north-valley 2025-Q3: max-drop: overall fell 18.0 points")
     code, out, _ = diff(runner, repo, "HEAD~1", "HEAD")
     assert code == 0
@@ -303,7 +304,7 @@ def test_diff_adds_its_markdown_to_the_job_summary(runner: CliRunner, tmp_path: 
     commit(repo, "second")
     summary = tmp_path / "summary.md"
     env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
-    code, out, _ = diff(CliRunner(env=env), repo, "HEAD~1", "HEAD")
+    code, out, _ = diff(Runner(env=env), repo, "HEAD~1", "HEAD")
     assert code == 0
     assert out.startswith("HEAD~1 → HEAD")  # text on standard output
     text = summary.read_text(encoding="utf-8")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import Runner
 
 from scorecard.cli import cli
 from scorecard.gate import GateUsageError, Rule, parse_age, parse_limit, rules_from
@@ -220,7 +221,7 @@ def test_max_age_counts_from_audited_to_today(runner: CliRunner, make_project: M
 
 def test_max_age_counts_to_source_date_epoch(make_project: MakeProject) -> None:
     root = make_project(two_periods())
-    runner = CliRunner(env={"SOURCE_DATE_EPOCH": "1795564800"})  # 2026-11-25
+    runner = Runner(env={"SOURCE_DATE_EPOCH": "1795564800"})  # 2026-11-25
     code, lines, _ = check(runner, root, "--max-age", "400d")
     assert code == 1
     assert [line.split(":")[0] for line in lines] == ["north-valley 2025-Q3", "south-ridge 2025-Q3"]
@@ -289,7 +290,7 @@ def test_on_github_failures_are_annotations_and_a_job_summary(
     root = make_project(two_periods(after=0.55))
     summary_file = tmp_path / "summary.md"
     summary_file.write_text("# earlier step\n", encoding="utf-8")
-    runner = CliRunner(env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary_file)})
+    runner = Runner(env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary_file)})
     code, lines, _ = check(runner, root, "--fail-under", "60")
     assert code == 1
     assert lines == [
@@ -311,7 +312,7 @@ def test_on_github_invalid_content_is_annotated(make_project: MakeProject, tmp_p
     files = two_periods()
     files["content/audits/south-ridge/2025-Q3.yml"] = UNKNOWN_METRIC
     summary_file = tmp_path / "summary.md"
-    runner = CliRunner(env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary_file)})
+    runner = Runner(env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary_file)})
     code, lines, _ = check(runner, make_project(files))
     assert code == 1
     assert [re.sub(r"::.*$", "", line[2:]) for line in lines] == [

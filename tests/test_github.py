@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import re
 import shlex
@@ -13,11 +14,13 @@ import click
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import Runner, assert_clean_exit
 
+import scorecard
 from scorecard.cli import cli
 from scorecard.findings import CATALOGUE
 from scorecard.github import annotation, escape, md
-from scorecard.starter import WORKFLOW
+from scorecard.starter import workflow as starter_workflow
 
 MakeProject = Callable[..., Path]
 REPO = Path(__file__).resolve().parents[1]
@@ -68,10 +71,10 @@ def test_validate_on_github_prints_text_and_annotations_and_a_summary(
     make_project: MakeProject, tmp_path: Path
 ) -> None:
     summary = tmp_path / "summary.md"
-    runner = CliRunner(env=github_env(summary))
+    runner = Runner(env=github_env(summary))
     root = make_project(BAD, default=True)
     result = runner.invoke(cli, ["validate", "--project", str(root)])
-    assert result.exit_code == 1, result.output
+    assert_clean_exit(result, 1)
     lines = result.stdout.splitlines()
     assert [line.split(": ")[1] for line in lines[:2]] == [
         "warning[SC006] auditor",
@@ -95,21 +98,21 @@ def test_validate_off_github_prints_no_annotations(
     runner: CliRunner, make_project: MakeProject
 ) -> None:
     result = runner.invoke(cli, ["validate", "--project", str(make_project(BAD, default=True))])
-    assert result.exit_code == 1
+    assert_clean_exit(result, 1)
     assert "::" not in result.stdout
 
 
 def test_validate_json_on_github_stays_json(make_project: MakeProject, tmp_path: Path) -> None:
-    runner = CliRunner(env=github_env(tmp_path / "summary.md"))
+    runner = Runner(env=github_env(tmp_path / "summary.md"))
     root = make_project(BAD, default=True)
     result = runner.invoke(cli, ["validate", "--format", "json", "--project", str(root)])
-    assert result.exit_code == 1
+    assert_clean_exit(result, 1)
     assert json.loads(result.stdout)["valid"] is False
 
 
 def test_validate_summary_of_valid_content(make_project: MakeProject, tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
-    runner = CliRunner(env=github_env(summary))
+    runner = Runner(env=github_env(summary))
     result = runner.invoke(cli, ["validate", "--project", str(make_project(default=True))])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
@@ -124,7 +127,7 @@ def test_annotations_name_files_from_the_working_folder(
     make_project(BAD, default=True, root="scores")
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli, ["validate", "--format", "github", "--project", "scores"])
-    assert result.exit_code == 1
+    assert_clean_exit(result, 1)
     assert [line.split(",")[0] for line in result.stdout.splitlines()] == [
         f"::warning file=scores/{AUDIT}",
         f"::error file=scores/{AUDIT}",
@@ -137,7 +140,7 @@ def test_many_findings_are_cut_short_in_the_summary(
     metrics = "".join(f"  safety.unknown_{n}: {{value: 1}}\n" for n in range(14))
     summary = tmp_path / "summary.md"
     root = make_project({AUDIT: f"audited: 2026-10-15\nmetrics:\n{metrics}"}, default=True)
-    CliRunner(env=github_env(summary)).invoke(cli, ["validate", "--project", str(root)])
+    Runner(env=github_env(summary)).invoke(cli, ["validate", "--project", str(root)])
     text = summary.read_text(encoding="utf-8")
     assert "**❌ invalid content**: 14 errors" in text
     assert text.count("| ❌ |") + text.count("| ⚠️ |") == 10
@@ -150,7 +153,7 @@ def test_many_findings_are_cut_short_in_the_summary(
 def test_validate_sarif(runner: CliRunner, make_project: MakeProject) -> None:
     root = make_project(BAD, default=True)
     result = runner.invoke(cli, ["validate", "--format", "sarif", "--project", str(root)])
-    assert result.exit_code == 1
+    assert_clean_exit(result, 1)
     log = json.loads(result.stdout)
     assert log["version"] == "2.1.0"
     assert log["$schema"].endswith("sarif-2.1.0.json")
@@ -222,7 +225,7 @@ def test_init_writes_a_workflow_of_real_commands(runner: CliRunner, tmp_path: Pa
     result = runner.invoke(cli, ["init", str(tmp_path / "new")])
     assert result.exit_code == 0, result.output
     text = (tmp_path / "new" / ".github" / "workflows" / "scorecard.yml").read_text()
-    assert text == WORKFLOW
+    assert text == starter_workflow()
     workflow = yaml.safe_load(text)
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads `on` as true
     assert set(triggers) >= {"pull_request", "push"}
@@ -254,10 +257,48 @@ def test_init_writes_a_workflow_of_real_commands(runner: CliRunner, tmp_path: Pa
     assert workflow["jobs"]["deploy"]["needs"] == "scorecard"
 
 
+def written_workflow(runner: CliRunner, tmp_path: Path) -> dict[str, Any]:
+    result = runner.invoke(cli, ["init", str(tmp_path / "new")])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "new" / ".github" / "workflows" / "scorecard.yml").read_text()
+    loaded: dict[str, Any] = yaml.safe_load(text)
+    return loaded
+
+
+def test_the_workflow_installs_the_version_that_wrote_it(runner: CliRunner, tmp_path: Path) -> None:
+    steps = written_workflow(runner, tmp_path)["jobs"]["scorecard"]["steps"]
+    installs = [s["run"] for s in steps if "pip install" in str(s.get("run", ""))]
+    version = importlib.metadata.version("hospital-scorecard")
+    assert installs == [f'pip install "hospital-scorecard=={version}"']
+    assert version == scorecard.__version__
+
+
+def test_the_workflow_restores_the_published_scores_before_the_build(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    steps = written_workflow(runner, tmp_path)["jobs"]["scorecard"]["steps"]
+    names = [s.get("name", "") for s in steps]
+    restore = steps[names.index('Previous scores (for "why the grades changed")')]
+    assert names.index("Build both sites") > names.index(restore["name"])
+    assert "site/public/data/scores.json" in restore["run"]
+    assert "/data/scores.json" in restore["run"]
+    assert restore["env"] == {"GH_TOKEN": "${{ github.token }}"}
+
+
+def test_the_workflow_builds_with_the_anonymity_key_secret(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    written = written_workflow(runner, tmp_path)
+    steps = written["jobs"]["scorecard"]["steps"]
+    (build,) = [s for s in steps if "scorecard build" in str(s.get("run", ""))]
+    assert build["env"] == {"SCORECARD_ANONYMITY_KEY": "${{ secrets.SCORECARD_ANONYMITY_KEY }}"}
+    assert written["permissions"] == {"contents": "read", "pages": "read"}
+
+
 def test_the_workflow_steps_pass_on_the_new_project(runner: CliRunner, tmp_path: Path) -> None:
     target = tmp_path / "new"
     assert runner.invoke(cli, ["init", str(target)]).exit_code == 0
-    for call in scorecard_calls(yaml.safe_load(WORKFLOW)):
+    for call in scorecard_calls(yaml.safe_load(starter_workflow())):
         if call[0] in ("validate", "check"):
             result = runner.invoke(cli, [*call, "--project", str(target)])
             assert result.exit_code == 0, (call, result.output)

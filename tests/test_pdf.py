@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import MakeProject
+from conftest import MakeProject, Runner
 from site_helpers import copy_example, snapshot
 
 from scorecard import pdf
@@ -91,7 +90,7 @@ def test_without_playwright_the_error_says_what_to_install(
 ) -> None:
     monkeypatch.setitem(sys.modules, "playwright.sync_api", None)
     monkeypatch.setattr(pdf, "gather_packets", lambda *args: [("x", "X", "<p>x</p>")])
-    with pytest.raises(pdf.PdfError, match=r"pip install 'scorecard\[pdf\]'"):
+    with pytest.raises(pdf.PdfError, match=r"pip install 'hospital-scorecard\[pdf\]'"):
         pdf.build_pdfs(example, tmp_path / "out", "internal")
     assert not (tmp_path / "out" / "pdf").exists()
 
@@ -101,7 +100,7 @@ def test_build_pdf_option(make_project: MakeProject) -> None:
     root = make_project(default=True)
     out = root / "out"
     args = ["build", "--project", str(root), "--out", str(out), "--audience", "public", "--pdf"]
-    result = CliRunner().invoke(cli, args)
+    result = Runner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert f"wrote 1 public PDF packets in {out / 'pdf'}" in result.output
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["pdf", "public"]

@@ -6,7 +6,7 @@ import random
 import tempfile
 from pathlib import Path
 
-from click.testing import CliRunner
+from conftest import Runner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -219,7 +219,7 @@ def write_project(root: Path, spec: dict[str, dict[str, dict[str, str]]], shuffl
 def test_order_of_files_and_keys_never_changes_the_scores(
     spec: dict[str, dict[str, dict[str, str]]],
 ) -> None:
-    runner = CliRunner()
+    runner = Runner()
     reordered = dict(reversed(list(spec.items())))
     with tempfile.TemporaryDirectory() as tmp:
         first, second = Path(tmp) / "first", Path(tmp) / "second"

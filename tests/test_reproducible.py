@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import Runner
 from test_gate import audit, institution  # tests/ is on sys.path
 
 from scorecard.cli import cli
@@ -66,7 +66,7 @@ def files_of(site: Path) -> dict[str, bytes]:
 
 
 def build(root: Path, out: Path) -> None:
-    result = CliRunner().invoke(cli, ["build", "--project", str(root), "--out", str(out)])
+    result = Runner().invoke(cli, ["build", "--project", str(root), "--out", str(out)])
     assert result.exit_code == 0, result.output
 
 
@@ -123,7 +123,7 @@ def test_source_date_epoch_wins_and_stays(tmp_path: Path, monkeypatch: pytest.Mo
     root = write_project(tmp_path / "project")
     stamp = str(epoch(date(2030, 1, 2)))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", stamp)
-    result = CliRunner().invoke(
+    result = Runner().invoke(
         cli, ["build", "--audience", "public", "--project", str(root), "--out", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output

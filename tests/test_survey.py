@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
+from click.testing import Result
+from conftest import Runner, assert_clean_exit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -66,7 +67,7 @@ def run(
 ) -> Result:
     args = ["import", "survey", str(export), "--instrument", instrument]
     args += ["--institution", "north-valley", "--period", period, "--project", str(root), *extra]
-    return CliRunner().invoke(cli, args)
+    return Runner().invoke(cli, args)
 
 
 def audit(root: Path, period: str = "2026-Q3") -> dict[str, Any]:
@@ -347,7 +348,7 @@ def test_imported_audit_validates_and_scores(project: Path) -> None:
     for export, name in ((MINIZ_CSV, "mini-z"), (SOPS_CSV, "ahrq-sops"), (PULSE_CSV, "team-pulse")):
         result = run(project, export, name)
         assert result.exit_code == 0, result.output
-    runner = CliRunner()
+    runner = Runner()
     result = runner.invoke(cli, ["validate", "--project", str(project)])
     assert result.exit_code == 0, result.output
     result = runner.invoke(cli, ["score", "--format", "json", "--project", str(project)])
@@ -549,7 +550,7 @@ def test_cli_exit_code_1_and_the_findings_on_stderr(project: Path) -> None:
     (project / "answers.csv").write_text(EDMONDSON_HEADER + "\nicu,1,2,3\n", "utf-8")
     before = (project / AUDIT).read_bytes()
     result = run(project, project / "answers.csv", "edmondson")
-    assert result.exit_code == 1
+    assert_clean_exit(result, 1)
     assert f"{project / 'answers.csv'}:2:5: error[SC051] the row has 4 fields" in result.stderr
     assert "1 error, 0 warnings in 1 file; nothing was written to " in result.stderr
     assert result.stdout == ""
@@ -571,8 +572,8 @@ def test_usage_errors_exit_2(project: Path, args: list[str], message: str) -> No
     options.update(dict(zip(args[::2], args[1::2], strict=True)))
     command = ["import", "survey", str(SOPS_CSV), "--project", str(project)]
     command += [part for pair in options.items() for part in pair]
-    result = CliRunner().invoke(cli, command)
-    assert result.exit_code == 2, result.output
+    result = Runner().invoke(cli, command)
+    assert_clean_exit(result, 2)
     assert message in result.stderr
 
 

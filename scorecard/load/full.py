@@ -67,14 +67,19 @@ def _parse_full(text: str, doc: Document) -> None:
         _LINE_STARTS.reset(reset)
 
 
-def _parse_text(text: str, doc: Document) -> None:
-    loader = yaml.CSafeLoader(text)
+def _parse_text(text: str, doc: Document, loader_class: Any = yaml.CSafeLoader) -> None:
+    loader = loader_class(text)
+    found = len(doc.findings)
     try:
         doc.data = _build(loader, doc)
     except _Abort as abort:
         doc.data = None
         doc.findings.append(abort.finding)
     except yaml.MarkedYAMLError as err:
+        if _too_deep_for_libyaml(err) and loader_class is not yaml.SafeLoader:
+            _start_again(doc, found)
+            _parse_text(text, doc, yaml.SafeLoader)
+            return
         doc.data = None
         mark = err.problem_mark or err.context_mark
         line, col = _mark_position(mark) if mark else (1, 1)
@@ -89,6 +94,27 @@ def _parse_text(text: str, doc: Document) -> None:
         doc.findings.append(Finding(doc.file, 1, 1, "SC001", "", str(err).splitlines()[0]))
     finally:
         loader.dispose()
+
+
+def _too_deep_for_libyaml(err: yaml.MarkedYAMLError) -> bool:
+    """LibYAML's own limit on nesting (1,000 levels, from PyYAML 6.0.4 on).
+
+    Its scanner reads up to 1,024 characters ahead in a flow collection, so `[[[[...` reaches
+    that limit before the parser has handed over the 32 levels that make SC040. The same text
+    is then read again by PyYAML's own parser (no such limit, the same events and positions),
+    which stops at SC040 where LibYAML without the limit stops: the same finding under any
+    PyYAML 6.
+    """
+    return "maximum nesting depth" in (err.problem or "")
+
+
+def _start_again(doc: Document, found: int) -> None:
+    """Forget what a parse that stopped part way read (the findings from ``found`` on)."""
+    doc.data = None
+    del doc.findings[found:]
+    doc.rejected.clear()
+    doc.value_at = {}
+    doc.key_at = {}
 
 
 def _mark_position(mark: Any) -> Position:
