@@ -12,6 +12,7 @@ import gzip
 import html
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import ahocorasick
@@ -19,6 +20,15 @@ import ahocorasick
 from scorecard.text import inert
 
 SKIPPED_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".ico", ".woff", ".woff2", ".ttf")
+
+
+@dataclass(frozen=True)
+class PublicScan:
+    """What the public build's scan looks for: internal texts, and the ids of institutions
+    that are not published by name (`scorecard.audience.public_scan` decides which)."""
+
+    secrets: list[str]
+    private_ids: list[str]
 
 
 def encodings(text: str) -> set[str]:

@@ -26,12 +26,12 @@ import markdown  # type: ignore[import-untyped]
 import vl_convert
 
 from scorecard import charts
-from scorecard.audience import score_project
+from scorecard.audience import canaries, score_project
 from scorecard.findings import has_errors, summary
 from scorecard.model import Audience, Project
 from scorecard.pages import Gatherer, Page
 from scorecard.render import environment, render_page
-from scorecard.site import SITE_STYLE, BuildError, build_lock, canaries, recover, swap_in
+from scorecard.site import SITE_STYLE, BuildError, build_lock, recover, swap_in
 from scorecard.validate import validate_project
 
 __all__ = ["PdfError", "PdfReport", "build_pdfs", "packet_html", "page_html", "static_svg"]

@@ -45,19 +45,12 @@ from scorecard.apart import (
     steps_apart,
     workers,
 )
-from scorecard.audience import (
-    AUDIENCES,
-    ScoreSet,
-    included,
-    internal_texts,
-    public_texts,
-    score_project,
-)
+from scorecard.audience import AUDIENCES, ScoreSet, included, public_scan, score_project
 from scorecard.comparisons import COMPARE_CSS, COMPARE_JS, Comparisons
 from scorecard.explain import Publications, read_publications
 from scorecard.export import scores_csv_parts, scores_json_parts
 from scorecard.findings import Finding, has_errors, summary
-from scorecard.leaks import SKIPPED_SUFFIXES, LeakScanner
+from scorecard.leaks import SKIPPED_SUFFIXES, LeakScanner, PublicScan
 from scorecard.model import Audience, Project
 from scorecard.pages import Gatherer, Page
 from scorecard.render import environment, page_address, render_page
@@ -743,36 +736,6 @@ def _json_strings(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _json_strings(item)
-
-
-def canaries(project: Project) -> list[str]:
-    """Internal texts worth scanning for: each line of each text, 6 characters or more."""
-    found = set()
-    for text in internal_texts(project):
-        for line in text.splitlines():
-            flat = " ".join(line.split())
-            if len(flat) >= 6:
-                found.add(flat)
-    # An internal text that is also public (an owner who is also the auditor) is no secret.
-    public = "\n".join(" ".join(t.split()) for t in public_texts(project))
-    shared = LeakScanner(found).all_in(public) if found else set()
-    return sorted(found - shared)
-
-
-@dataclass(frozen=True)
-class PublicScan:
-    """What the public build's scan looks for: internal texts, and the ids of institutions
-    that are not published by name."""
-
-    secrets: list[str]
-    private_ids: list[str]
-
-
-def public_scan(project: Project) -> PublicScan:
-    private_ids = [
-        i.id for i in project.institutions.values() if i.data.publish != "named" and len(i.id) >= 5
-    ]
-    return PublicScan(canaries(project), private_ids)
 
 
 def verify(

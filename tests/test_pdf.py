@@ -13,8 +13,8 @@ from conftest import MakeProject
 from site_helpers import copy_example, snapshot
 
 from scorecard import pdf
+from scorecard.audience import canaries
 from scorecard.cli import cli
-from scorecard.site import canaries
 from scorecard.validate import validate_project
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
