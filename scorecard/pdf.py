@@ -26,8 +26,9 @@ import markdown  # type: ignore[import-untyped]
 import vl_convert
 
 from scorecard import charts
-from scorecard.audience import canaries, score_project
+from scorecard.audience import public_scan, score_project
 from scorecard.findings import has_errors, summary
+from scorecard.leaks import scan_texts
 from scorecard.model import Audience, Project
 from scorecard.pages import Gatherer, Page
 from scorecard.render import environment, render_page
@@ -272,15 +273,17 @@ def gather_packets(project: Project, root: Path, audience: Audience) -> list[tup
 
 def _check_public(project: Project, packets: list[tuple[str, str, str]]) -> None:
     """Public packets hold nothing marked internal: the same scan as the public site's."""
-    secrets = canaries(project)
-    for inst_id, _, text in packets:
-        flat = " ".join(html.unescape(text).split())
-        for secret in secrets:
-            if secret in flat:
-                raise PdfError(
-                    f"the public packet of {inst_id} would contain internal text "
-                    f"({secret[:40]!r}); no packet was made"
-                )
+    leak = scan_texts(((inst_id, text) for inst_id, _, text in packets), public_scan(project))
+    if leak is not None and leak.internal_text is not None:
+        raise PdfError(
+            f"the public packet of {leak.where} would contain internal text "
+            f"({leak.internal_text[:40]!r}); no packet was made"
+        )
+    if leak is not None:
+        raise PdfError(
+            f"the public packet of {leak.where} would name the unpublished institution "
+            f"`{leak.unpublished_id}`; no packet was made"
+        )
 
 
 def build_pdfs(

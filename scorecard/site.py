@@ -10,12 +10,10 @@ same site builds with MkDocs' successors.
 from __future__ import annotations
 
 import calendar
-import codecs
 import ctypes
 import errno
 import functools
 import gc
-import gzip
 import html
 import json
 import logging
@@ -28,7 +26,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from itertools import chain
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
@@ -50,7 +47,7 @@ from scorecard.comparisons import COMPARE_CSS, COMPARE_JS, Comparisons
 from scorecard.explain import Publications, read_publications
 from scorecard.export import scores_csv_parts, scores_json_parts
 from scorecard.findings import Finding, has_errors, summary
-from scorecard.leaks import SKIPPED_SUFFIXES, LeakScanner, PublicScan
+from scorecard.leaks import PublicScan, scan_site
 from scorecard.model import Audience, Project
 from scorecard.pages import Gatherer, Page
 from scorecard.render import environment, page_address, render_page
@@ -629,115 +626,6 @@ def run_part(part: parts.Part, *, strict: bool) -> list[str]:
 # --- verify --------------------------------------------------------------------------------
 
 
-#: A data file larger than this is read in pieces of this size: the largest (scores.json of a
-#: national site) is hundreds of megabytes, and held whole, as text, it would be the build's
-#: peak of memory.
-PIECE = 1 << 24
-
-
-def _output_files(site: Path) -> Iterator[Path]:
-    """Every file of a built site that the scan reads: all but images, fonts and vendor code."""
-    for path in sorted(site.rglob("*")):
-        if not path.is_file() or path.suffix in SKIPPED_SUFFIXES:
-            continue
-        posix = path.as_posix()
-        if path.name == "scorecard-vega.js" or "/assets/javascripts/" in posix:
-            continue
-        if "/assets/stylesheets/" in posix:  # the theme's own CSS: `overflow: hidden` is no leak
-            continue
-        yield path
-
-
-def _output_texts(path: Path, overlap: int) -> Iterable[str]:
-    """A file of a built site as text (decompressed); a page's chart specs written out as text
-    (they are base64 in the page). A large file comes in pieces, each starting ``overlap``
-    characters before the end of the one before, so that a text that long or shorter lies
-    whole in one of them."""
-    if path.suffix not in (".gz", ".html") and path.stat().st_size > PIECE:
-        return _pieces(path, overlap)
-    return [_whole_text(path)]
-
-
-def _whole_text(path: Path) -> str:
-    raw = path.read_bytes()
-    if path.suffix == ".gz":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError):
-            pass
-    text = raw.decode("utf-8", errors="replace")
-    return charts.with_plain_specs(text) if path.suffix == ".html" else text
-
-
-def _pieces(path: Path, overlap: int) -> Iterator[str]:
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    tail = ""
-    with path.open("rb") as handle:
-        while block := handle.read(PIECE):
-            text = tail + decoder.decode(block)
-            yield text
-            tail = text[len(text) - overlap :] if overlap else ""
-    if rest := decoder.decode(b"", final=True):
-        yield tail + rest
-
-
-class _Shown(HTMLParser):
-    """What an HTML page shows or links to: its text and the values of the attributes that hold
-    text, addresses or chart data; not tag or attribute names, classes, ids, scripts or styles,
-    where the theme's own words (`hidden`, `search`) would pass for an institution's id."""
-
-    ATTRIBUTES = {"href", "src", "title", "alt", "aria-label", "content", "data-spec", "value"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.parts += [v for k, v in attrs if v and k in self.ATTRIBUTES and k != "data-spec"]
-        self.parts += [charts.spec_text(v) for k, v in attrs if v and k == "data-spec"]
-        if tag in ("script", "style"):
-            self.skip += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self.skip:
-            self.skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.parts.append(data)
-
-
-def _identifying(path: Path, text: str) -> str:
-    """Where an institution's id could show in a file: what a page shows, the values of data
-    files, and elsewhere (scripts, styles, the sitemap) only addresses of institution pages."""
-    if path.suffix == ".html":
-        parser = _Shown()
-        parser.feed(text)
-        parser.close()
-        return "\n".join(parser.parts)
-    if path.suffix == ".json":
-        try:
-            return "\n".join(_json_strings(json.loads(text)))
-        except ValueError:
-            return text
-    if path.suffix == ".csv":
-        return text
-    return "\n".join(re.findall(r"institutions/[a-z0-9-]+", text))
-
-
-def _json_strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield str(key)
-            yield from _json_strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _json_strings(item)
-
-
 def verify(
     site: Path, build: AudienceBuild, project: Project | PublicScan, directory_urls: bool = True
 ) -> None:
@@ -754,81 +642,20 @@ def verify(
                 raise BuildError(f"internal page {path.relative_to(site)} lacks noindex")
         return
     scan = project if isinstance(project, PublicScan) else public_scan(project)
-    global _scanning
-    _scanning = _Scanning(site, scan)
     try:
-        paths = list(_output_files(site))
-        if len(paths) < SCAN_APART_FROM or not can_fork():
-            problem = _scan_files(paths)
-        else:
-            # Each core takes every n-th file, largest first, so that each gets about as much.
-            paths.sort(key=lambda p: -p.stat().st_size)
-            shares = [sorted(paths[k :: workers()]) for k in range(workers())]
-            problems = [p for p in map_apart(_scan_files, shares) if p is not None]
-            # The problem a scan of one file after another would have told: the first file's.
-            problem = min(problems, default=None)
+        leak = scan_site(site, scan)
     except StoppedApart as err:
         raise BuildError(f"checking the site stopped before its end ({err}); {KEPT}") from None
-    finally:
-        _scanning = None
-    if problem is not None:
-        raise BuildError(problem[1])
-
-
-#: From this many files up, the public site's scan runs on every core.
-SCAN_APART_FROM = 2000
-
-
-class _Scanning:
-    """What the scan of a public site looks for (`PublicScan`), made ready to search with."""
-
-    def __init__(self, site: Path, scan: PublicScan) -> None:
-        self.site = site
-        self.secrets = LeakScanner(scan.secrets)
-        # Most files name no unpublished institution at all: one pass of an automaton tells,
-        # and only a file where an id occurs is taken apart (HTML parsed, JSON read). Ids are
-        # slugs, which none of the encodings the build writes (HTML, JSON, base64 specs
-        # decoded) changes.
-        self.named_by = LeakScanner(scan.private_ids)
-        self.id_pattern = (
-            re.compile(
-                r"(?<![a-z0-9-])(" + "|".join(map(re.escape, scan.private_ids)) + r")(?![a-z0-9-])"
-            )
-            if scan.private_ids
-            else None
+    if leak is not None and leak.internal_text is not None:
+        raise BuildError(
+            f"the public site would contain internal text ({leak.internal_text[:40]!r}) in "
+            f"{leak.where}; the public build was stopped and the previous public site kept"
         )
-        self.overlap = max(self.secrets.longest, self.named_by.longest)
-
-
-_scanning: _Scanning | None = None  # for the processes that scan in parallel
-
-
-def _scan_files(paths: list[Path]) -> tuple[Path, str] | None:
-    """The first of ``paths`` (in order) that holds what the public site must not, with what
-    to tell of it; None if none does."""
-    assert _scanning is not None
-    scanning, site = _scanning, _scanning.site
-    for path in paths:
-        named = False
-        for text in _output_texts(path, scanning.overlap):
-            secret = scanning.secrets.find(text)
-            if secret is not None:
-                return path, (
-                    f"the public site would contain internal text ({secret[:40]!r}) in "
-                    f"{path.relative_to(site)}; the public build was stopped and the previous "
-                    "public site kept"
-                )
-            named = named or scanning.named_by.find(text) is not None
-        if not named:
-            continue
-        assert scanning.id_pattern is not None  # an id was found: there are ids
-        whole = _whole_text(path)  # rare: read again, whole, to tell what names the id
-        if match := scanning.id_pattern.search(_identifying(path, whole)):
-            return path, (
-                f"the public site would name the unpublished institution `{match.group(1)}` "
-                f"in {path.relative_to(site)}; the previous public site was kept"
-            )
-    return None
+    if leak is not None:
+        raise BuildError(
+            f"the public site would name the unpublished institution `{leak.unpublished_id}` "
+            f"in {leak.where}; the previous public site was kept"
+        )
 
 
 def _html_path(md_path: str, directory_urls: bool = True) -> str:
