@@ -32,7 +32,8 @@ from scorecard.leaks import scan_texts
 from scorecard.model import Audience, Project
 from scorecard.pages import Gatherer, Page
 from scorecard.render import environment, render_page
-from scorecard.site import SITE_STYLE, BuildError, build_lock, recover, swap_in
+from scorecard.site import BuildError, build_lock, recover, swap_in
+from scorecard.site.assets import SITE_STYLE
 from scorecard.validate import validate_project
 
 __all__ = ["PdfError", "PdfReport", "build_pdfs", "packet_html", "page_html", "static_svg"]

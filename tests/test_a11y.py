@@ -22,7 +22,8 @@ from site_helpers import copy_example
 from scorecard import charts
 from scorecard.context import plain_summary
 from scorecard.score import OverallResult
-from scorecard.site import SITE_STYLE, build_site
+from scorecard.site import build_site
+from scorecard.site.assets import SITE_STYLE
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 #: The pages every audience's site must pass, by path under the site.
