@@ -33,7 +33,7 @@ from scorecard.model import Audience, Project
 from scorecard.pages import Gatherer, Page
 from scorecard.render import environment, render_page
 from scorecard.site import BuildError, build_lock, recover, swap_in
-from scorecard.site.assets import SITE_STYLE
+from scorecard.site.assets import RUNTIME_STYLE, SITE_STYLE, runtime_files
 from scorecard.validate import validate_project
 
 __all__ = ["PdfError", "PdfReport", "build_pdfs", "packet_html", "page_html", "static_svg"]
@@ -158,7 +158,7 @@ def packet_html(title: str, cover: list[str], page_markdown: str, appendix: str)
     templates, which escape every value from an audit; ``appendix`` is `page_html` of the
     methodology page (the same in every packet, so made once).
     """
-    style = charts.runtime_files()[charts.RUNTIME_STYLE].decode("utf-8")
+    style = runtime_files()[RUNTIME_STYLE].decode("utf-8")
     lines = "".join(f"<p>{html.escape(line)}</p>" for line in cover)
     return (
         "<!DOCTYPE html>\n"

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from scorecard import charts
 from scorecard.apart import StoppedApart, steps_apart
 from scorecard.audience import AUDIENCES, public_scan
 from scorecard.explain import read_publications
@@ -25,6 +24,7 @@ from scorecard.findings import Finding, has_errors, summary
 from scorecard.leaks import PublicScan
 from scorecard.model import Audience
 from scorecard.render import environment
+from scorecard.site.assets import start_runtime
 from scorecard.site.docs import AudienceBuild, gather_audience, write_staging
 from scorecard.site.mkdocs import (
     build_with_mkdocs,
@@ -82,7 +82,7 @@ def prepare(
 
     # The Vega bundle, made on another core meanwhile; started while this process is small,
     # since a forked process holds on to the memory it shares as this one changes it.
-    charts.start_runtime()
+    start_runtime()
     progress("validating", 0, 1)
     project, findings = validate_project(root, audiences)
     ok = project is not None and not has_errors(findings, strict=strict)

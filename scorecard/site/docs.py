@@ -20,7 +20,6 @@ from typing import Any
 
 import jinja2
 
-from scorecard import charts
 from scorecard.apart import can_fork, fork_pool, result_of, workers
 from scorecard.audience import ScoreSet, score_project
 from scorecard.comparisons import COMPARE_CSS, COMPARE_JS, Comparisons
@@ -30,7 +29,15 @@ from scorecard.model import Audience, Project
 from scorecard.pages import Gatherer, Page
 from scorecard.render import render_page
 from scorecard.schema import schemas
-from scorecard.site.assets import _TABLES_SCRIPT, SITE_CSS, SITE_STYLE, TABLES_JS
+from scorecard.site.assets import (
+    _TABLES_SCRIPT,
+    RUNTIME_CSS,
+    RUNTIME_JAVASCRIPT,
+    SITE_CSS,
+    SITE_STYLE,
+    TABLES_JS,
+    runtime_files,
+)
 from scorecard.site.report import BuildError, Progress
 from scorecard.text import ascii_page
 
@@ -261,7 +268,7 @@ def _write_data_files(
     files.write_parts("data/scores.csv", scores_csv_parts(scores))
     for name, schema in schemas().items():
         files[f"data/schemas/{name}"] = (json.dumps(schema, indent=2) + "\n").encode("utf-8")
-    files.update(charts.runtime_files())
+    files.update(runtime_files())
     files[TABLES_JS] = _TABLES_SCRIPT.encode("utf-8")
     files[SITE_CSS] = SITE_STYLE.encode("utf-8")
     if audience == "internal":
@@ -407,13 +414,13 @@ def write_staging(
         "nav": build.nav,
         "extra_css": [
             *as_list(user_data.get("extra_css")),
-            *charts.RUNTIME_CSS,
+            *RUNTIME_CSS,
             SITE_CSS,
             COMPARE_CSS,
         ],
         "extra_javascript": [
             *as_list(user_data.get("extra_javascript")),
-            *charts.RUNTIME_JAVASCRIPT,
+            *RUNTIME_JAVASCRIPT,
             TABLES_JS,
             COMPARE_JS,
         ],
