@@ -29,15 +29,7 @@ from scorecard.model import Audience, Project
 from scorecard.pages import Gatherer, Page
 from scorecard.render import render_page
 from scorecard.schema import schemas
-from scorecard.site.assets import (
-    _TABLES_SCRIPT,
-    RUNTIME_CSS,
-    RUNTIME_JAVASCRIPT,
-    SITE_CSS,
-    SITE_STYLE,
-    TABLES_JS,
-    runtime_files,
-)
+from scorecard.site.assets import RUNTIME_CSS, RUNTIME_JAVASCRIPT, SITE_CSS, TABLES_JS, site_files
 from scorecard.site.report import BuildError, Progress
 from scorecard.text import ascii_page
 
@@ -268,9 +260,7 @@ def _write_data_files(
     files.write_parts("data/scores.csv", scores_csv_parts(scores))
     for name, schema in schemas().items():
         files[f"data/schemas/{name}"] = (json.dumps(schema, indent=2) + "\n").encode("utf-8")
-    files.update(runtime_files())
-    files[TABLES_JS] = _TABLES_SCRIPT.encode("utf-8")
-    files[SITE_CSS] = SITE_STYLE.encode("utf-8")
+    files.update(site_files())
     if audience == "internal":
         files["robots.txt"] = ROBOTS_INTERNAL.encode()
 
