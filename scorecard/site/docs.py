@@ -280,6 +280,35 @@ def page_text(env: jinja2.Environment, page: Page) -> bytes:
     return ascii_page(text).encode("utf-8")
 
 
+def _template_location(err: Exception, fallback: str) -> tuple[str, int]:
+    """The template file and line of an error: a syntax error names them; an error while
+    rendering (an undefined name) is found in the traceback Jinja rewrites to template lines."""
+    where, line = getattr(err, "filename", None), getattr(err, "lineno", None)
+    if where and line:
+        return where, line
+    found = (fallback, 1)
+    tb = err.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _with_banner(raw: bytes, banner: bytes) -> bytes:
+    """Put the internal banner after a page's front matter, if it has any."""
+    if raw.startswith(b"---"):
+        end = raw.find(b"\n---", 3)
+        if end != -1:
+            cut = raw.find(b"\n", end + 4)
+            cut = len(raw) if cut == -1 else cut + 1
+            return raw[:cut] + b"\n" + banner + b"\n" + raw[cut:]
+    return banner + b"\n" + raw
+
+
+# --- institution pages rendered by workers -------------------------------------------------
+
+
 #: From this many institutions up, their pages are rendered by forked worker processes while
 #: this one renders the other pages and writes the data files.
 RENDER_APART_FROM = 200
@@ -344,32 +373,6 @@ def _render_institutions(ids: list[str]) -> list[str]:
         paths.append(page.path)
         gatherer.latest_audit(inst_id).release()  # its page, written, is its only use here
     return paths
-
-
-def _template_location(err: Exception, fallback: str) -> tuple[str, int]:
-    """The template file and line of an error: a syntax error names them; an error while
-    rendering (an undefined name) is found in the traceback Jinja rewrites to template lines."""
-    where, line = getattr(err, "filename", None), getattr(err, "lineno", None)
-    if where and line:
-        return where, line
-    found = (fallback, 1)
-    tb = err.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
-            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
-        tb = tb.tb_next
-    return found
-
-
-def _with_banner(raw: bytes, banner: bytes) -> bytes:
-    """Put the internal banner after a page's front matter, if it has any."""
-    if raw.startswith(b"---"):
-        end = raw.find(b"\n---", 3)
-        if end != -1:
-            cut = raw.find(b"\n", end + 4)
-            cut = len(raw) if cut == -1 else cut + 1
-            return raw[:cut] + b"\n" + banner + b"\n" + raw[cut:]
-    return banner + b"\n" + raw
 
 
 # --- the docs folder and mkdocs.yml --------------------------------------------------------
