@@ -8,10 +8,11 @@ are computed from exactly what it may see.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from scorecard import anonymity
+from scorecard.leaks import LeakScanner, PublicScan
 from scorecard.model import (
     Action,
     Audience,
@@ -294,3 +295,28 @@ def audit_public_texts(data: AuditFile, publish: Publish) -> frozenset[str]:
         if unit.visibility == "public":
             texts.add(unit.name)
     return frozenset(t for t in texts if t.strip())
+
+
+def canaries(project: Project, each_audit: Sequence[AuditTexts]) -> list[str]:
+    """Internal texts worth scanning for: each line of each text, 6 characters or more;
+    ``each_audit``: every audit's `audit_texts`."""
+    found = set()
+    for text in internal_texts(project, each_audit):
+        for line in text.splitlines():
+            flat = " ".join(line.split())
+            if len(flat) >= 6:
+                found.add(flat)
+    # An internal text that is also public (an owner who is also the auditor) is no secret.
+    public = "\n".join(" ".join(t.split()) for t in public_texts(project, each_audit))
+    shared = LeakScanner(found).all_in(public) if found else set()
+    return sorted(found - shared)
+
+
+def public_scan(project: Project, each_audit: Sequence[AuditTexts]) -> PublicScan:
+    """What the public site and packets must not hold: the canaries, and the ids of the
+    institutions not published by name (5 characters or more); ``each_audit``: every audit's
+    `audit_texts` (``Facts.texts``)."""
+    private_ids = [
+        i.id for i in project.institutions.values() if i.data.publish != "named" and len(i.id) >= 5
+    ]
+    return PublicScan(canaries(project, each_audit), private_ids)

@@ -92,7 +92,7 @@ def result_with_publication(r: Result, publications: Publications | None) -> dic
 
 
 def scores_document(scores: ScoreSet, publications: Publications | None = None) -> dict[str, Any]:
-    """The scores as data; ``publications`` (see ``scorecard.explain``) adds to each result
+    """The scores as data; ``publications`` (see ``scorecard.publications``) adds to each result
     the scores it was first published with under another framework."""
     return {
         "format": FORMAT,

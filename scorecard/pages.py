@@ -109,7 +109,7 @@ class Gatherer:
         self.project = project
         self.scores = scores
         self.site_url = site_address(site_url)  # for the badge snippets
-        # what the previous build published under another framework (scorecard.explain)
+        # what the previous build published under another framework (scorecard.publications)
         self.publications: Publications = publications or {}
         self.framework: Framework = scores.framework
         self.site: Site = site_of(scores)

@@ -12,6 +12,7 @@ packets of the last build that finished, never a half-written set.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
@@ -26,13 +27,16 @@ import markdown  # type: ignore[import-untyped]
 import vl_convert
 
 from scorecard import charts
+from scorecard.audience import public_scan
 from scorecard.facts import Facts, facts_of
 from scorecard.findings import has_errors, summary
+from scorecard.leaks import PublicScan, scan_texts
 from scorecard.model import Audience
 from scorecard.pages import Gatherer, Page
 from scorecard.project import open_project
 from scorecard.render import environment, render_page
-from scorecard.site import SITE_STYLE, BuildError, build_lock, canaries, recover, swap_in
+from scorecard.site import BuildError, build_lock, recover, swap_in
+from scorecard.site.assets import RUNTIME_STYLE, SITE_CSS, asset_text
 
 __all__ = ["PdfError", "PdfReport", "build_pdfs", "packet_html", "page_html", "static_svg"]
 
@@ -42,6 +46,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 STAGING_PDF = ".staging-pdf"
 PRINT_WIDTH = 640  # pixels of a chart on an A4 page inside the margins
 MARKDOWN_EXTENSIONS = ["tables", "attr_list", "md_in_html", "admonition"]
+PRINT_CSS = "assets/scorecard-print.css"  # the packets' own style sheet, for paper
 
 Progress = Callable[[str, int, int], None]
 
@@ -109,32 +114,12 @@ _BANNER = re.compile(r'^<div class="admonition warning scorecard-internal".*\n',
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 _LOCAL_LINK = re.compile(r'<a href="(?!https?:)[^"]*">(.*?)</a>', re.DOTALL)
 
-_PRINT_STYLE = """
-@page { size: A4; margin: 18mm 14mm 16mm; }
-html { font: 10.5pt/1.45 "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #1f2328; }
-body { margin: 0; }
-.md-typeset h1 { font-size: 1.9em; margin: 0 0 .4em; }
-.md-typeset h2 { font-size: 1.35em; margin: 1.4em 0 .5em; border-bottom: 1px solid #ccc; }
-.md-typeset h3 { font-size: 1.1em; margin: 1.1em 0 .4em; }
-.md-typeset table { border-collapse: collapse; width: calc(100% - 2px); margin: .6em 0; }
-.md-typeset table { font-size: .85em; }
-.md-typeset th, .md-typeset td { border: 1px solid #bbb; text-align: left; vertical-align: top; }
-.md-typeset thead { display: table-header-group; }
-.md-typeset tr { break-inside: avoid; page-break-inside: avoid; }
-.md-typeset h1, .md-typeset h2, .md-typeset h3 { break-after: avoid; page-break-after: avoid; }
-.md-typeset a { color: inherit; }
-.md-typeset a[href^="http"]::after { content: " (" attr(href) ")"; font-size: .85em; }
-.md-typeset a[href^="http"]::after { word-break: break-all; }
-.admonition { border: 2px solid #c62828; padding: .2em .8em; margin: 0 0 1em; }
-.admonition-title { font-weight: 700; margin: .3em 0; }
-.scorecard-cover { border-bottom: 3px solid #1f2328; margin-bottom: 1.2em; padding-bottom: .6em; }
-.scorecard-cover p { margin: .2em 0; }
-.scorecard-appendix { break-before: page; page-break-before: always; }
-figure.scorecard-chart-figure { margin: 1em 0; }
-.scorecard-chart-static svg { width: 100%; height: auto; }
-.scorecard-chart-data summary { display: none; }
-* { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-"""
+
+@functools.cache
+def _styles() -> str:
+    """The charts' and the site's style sheets, as the site ships them, then the packets' own."""
+    charts_css, site_css = asset_text(RUNTIME_STYLE), asset_text(SITE_CSS)
+    return f"{charts_css}\n{site_css}\n\n{asset_text(PRINT_CSS)}"
 
 
 def _markdown_html(text: str) -> str:
@@ -156,12 +141,11 @@ def packet_html(title: str, cover: list[str], page_markdown: str, appendix: str)
     templates, which escape every value from an audit; ``appendix`` is `page_html` of the
     methodology page (the same in every packet, so made once).
     """
-    style = charts.runtime_files()[charts.RUNTIME_STYLE].decode("utf-8")
     lines = "".join(f"<p>{html.escape(line)}</p>" for line in cover)
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>\n'
-        f"<style>{style}\n{SITE_STYLE}\n{_PRINT_STYLE}</style></head>\n"
+        f"<style>{_styles()}</style></head>\n"
         '<body><main class="md-typeset">\n'
         f'<header class="scorecard-cover">{lines}</header>\n'
         f"{page_html(page_markdown)}\n"
@@ -269,17 +253,19 @@ def gather_packets(facts: Facts, root: Path, audience: Audience) -> list[tuple[s
     return out
 
 
-def _check_public(facts: Facts, packets: list[tuple[str, str, str]]) -> None:
+def _check_public(scan: PublicScan, packets: list[tuple[str, str, str]]) -> None:
     """Public packets hold nothing marked internal: the same scan as the public site's."""
-    secrets = canaries(facts)
-    for inst_id, _, text in packets:
-        flat = " ".join(html.unescape(text).split())
-        for secret in secrets:
-            if secret in flat:
-                raise PdfError(
-                    f"the public packet of {inst_id} would contain internal text "
-                    f"({secret[:40]!r}); no packet was made"
-                )
+    leak = scan_texts(((inst_id, text) for inst_id, _, text in packets), scan)
+    if leak is not None and leak.internal_text is not None:
+        raise PdfError(
+            f"the public packet of {leak.where} would contain internal text "
+            f"({leak.internal_text[:40]!r}); no packet was made"
+        )
+    if leak is not None:
+        raise PdfError(
+            f"the public packet of {leak.where} would name the unpublished institution "
+            f"`{leak.unpublished_id}`; no packet was made"
+        )
 
 
 def build_pdfs(
@@ -300,7 +286,7 @@ def build_pdfs(
     except Exception as err:  # noqa: BLE001 - a template override may fail in any way
         raise PdfError(f"a page template failed: {err}; no packet was made") from err
     if audience == "public":
-        _check_public(facts, packets)
+        _check_public(public_scan(facts.project, facts.texts), packets)
     out.mkdir(parents=True, exist_ok=True)
     report = PdfReport(out / "pdf", audience)
     try:

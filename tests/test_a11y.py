@@ -22,7 +22,8 @@ from site_helpers import copy_example
 from scorecard import charts
 from scorecard.context import plain_summary
 from scorecard.score import OverallResult
-from scorecard.site import SITE_STYLE, build_site
+from scorecard.site import build_site
+from scorecard.site.assets import SITE_CSS, asset_text
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 #: The pages every audience's site must pass, by path under the site.
@@ -153,7 +154,7 @@ def contrast(one: str, two: str) -> float:
 
 def test_grade_badges_meet_text_contrast() -> None:
     rule = r"\.scorecard-grade-([a-z]) \{ background: (#[0-9A-Fa-f]{6}); color: (#[0-9A-Fa-f]+); \}"
-    badges = re.findall(rule, SITE_STYLE)
+    badges = re.findall(rule, asset_text(SITE_CSS))
     assert [grade for grade, _, _ in badges] == ["a", "b", "c", "d", "f"]
     low = {grade: round(contrast(bg, fg), 2) for grade, bg, fg in badges}
     assert all(ratio >= 4.5 for ratio in low.values()), low

@@ -10,7 +10,6 @@ import random
 import re
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -20,7 +19,7 @@ import vl_convert
 from bs4 import BeautifulSoup
 
 from scorecard import charts
-from scorecard.charts import Chart
+from scorecard.charts import Chart, groups, institution
 
 PILLARS = [
     ("admin", "Streamline administrative tasks", 55.1, "C", 0.86),
@@ -137,10 +136,10 @@ def test_templates_are_built_once_and_stamping_is_cheap() -> None:
         charts.distribution([("North", 50.0), ("South", 60.0)], ["North"])
         charts.histogram(group, [("North", 50.0)])
     assert time.perf_counter() - start < 1.0 * 5
-    assert charts._trend_template.cache_info().misses == 1
-    assert charts._heatmap_template.cache_info().misses == 1
-    assert charts._distribution_template.cache_info().misses == 1
-    assert charts._histogram_template.cache_info().misses == 1
+    assert institution._trend_template.cache_info().misses == 1
+    assert groups._heatmap_template.cache_info().misses == 1
+    assert groups._distribution_template.cache_info().misses == 1
+    assert groups._histogram_template.cache_info().misses == 1
 
 
 def test_one_thousand_pillar_charts_take_under_a_second() -> None:
@@ -552,62 +551,3 @@ def test_chart_html_reserves_the_chart_height() -> None:
     block = charts.chart_html(chart, chart_id="p")
     div = BeautifulSoup(block, "html.parser").select_one("div.scorecard-chart")
     assert div is not None and div["style"] == f"min-height:{chart.spec['height']}px"
-
-
-# -- runtime files ----------------------------------------------------------------------------
-
-
-def test_runtime_files_match_the_mkdocs_entries() -> None:
-    files = charts.runtime_files()
-    paths = [entry["path"] for entry in charts.RUNTIME_JAVASCRIPT]
-    assert sorted(files) == sorted([*paths, *charts.RUNTIME_CSS])
-    assert all(path.startswith("assets/") for path in files)
-    assert all(
-        entry.get("type", "text/javascript") == "text/javascript"
-        for entry in charts.RUNTIME_JAVASCRIPT
-    )
-
-
-def test_vega_bundle_is_a_classic_script() -> None:
-    bundle = charts.runtime_files()[charts.RUNTIME_JAVASCRIPT[0]["path"]].decode()
-    assert bundle.startswith("/*! Vega ")
-    body = bundle.split("*/\n", 1)[1]
-    assert body.startswith('(function () {\n"use strict";\n')
-    assert body.rstrip().endswith("})();")
-    assert "window.vegaEmbed = " in bundle or "window.vegaEmbed=" in bundle
-    assert not any(line.startswith(("import ", "export ")) for line in body.splitlines())
-
-
-def test_chart_script_hooks() -> None:
-    script = charts.runtime_files()[charts.RUNTIME_JAVASCRIPT[1]["path"]].decode()
-    for needle in [
-        "document$",
-        "DOMContentLoaded",
-        "data-rendered",
-        "data-spec",
-        "data-md-color-scheme",
-        "MutationObserver",
-        "actions: false",
-        'renderer: "svg"',
-    ]:
-        assert needle in script, needle
-    css = charts.runtime_files()[charts.RUNTIME_CSS[0]].decode()
-    assert ".scorecard-chart" in css and "overflow-x: auto" in css
-
-
-@pytest.mark.parametrize("kept", [True, False], ids=["cache folder", "no cache folder"])
-def test_the_vega_bundle_made_in_another_process_is_the_one_made_here(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: bool
-) -> None:
-    from scorecard import charts
-
-    monkeypatch.setenv("SCORECARD_CACHE_DIR", str(tmp_path / "cache") if kept else "0")
-    charts._made_runtime.cache_clear()
-    version = charts._vega_lite_version()
-    charts.start_runtime()
-    assert version in charts._making  # being made in another process
-    apart = charts._bundle(version)
-    assert bool(list(tmp_path.glob("cache/vega-*"))) == kept  # that process kept it
-    monkeypatch.setenv("SCORECARD_CACHE_DIR", "0")
-    assert charts._bundle(version) == apart  # as made here
-    charts._made_runtime.cache_clear()

@@ -14,6 +14,7 @@ import yaml
 from browser import Session, browser_page, serve  # tests/ is on sys.path (no __init__.py)
 
 from scorecard import charts
+from scorecard.site import assets
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 HOSTILE = [
@@ -92,7 +93,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]
 
 def _build(project: Path, site_url: str) -> None:
     docs = project / "docs"
-    for name, content in charts.runtime_files().items():
+    for name, content in assets.runtime_files().items():
         (docs / name).parent.mkdir(parents=True, exist_ok=True)
         (docs / name).write_bytes(content)
     index = [charts.chart_html(c, chart_id=f"index-{i}") for i, c in enumerate(_index_charts())]
@@ -112,8 +113,8 @@ def _build(project: Path, site_url: str) -> None:
             ],
         },
         "nav": [{"Home": "index.md"}, {"Second": "second.md"}],
-        "extra_javascript": charts.RUNTIME_JAVASCRIPT,
-        "extra_css": charts.RUNTIME_CSS,
+        "extra_javascript": assets.RUNTIME_JAVASCRIPT,
+        "extra_css": assets.RUNTIME_CSS,
     }
     (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -268,10 +269,10 @@ def test_charts_render_from_file_urls(site: tuple[Path, str], browser: Session) 
 
 
 def test_runtime_files_are_the_configured_assets() -> None:
-    files = charts.runtime_files()
-    configured = [entry["path"] for entry in charts.RUNTIME_JAVASCRIPT] + charts.RUNTIME_CSS
+    files = assets.runtime_files()
+    configured = [entry["path"] for entry in assets.RUNTIME_JAVASCRIPT] + assets.RUNTIME_CSS
     assert sorted(files) == sorted(configured)
     assert all(path.startswith("assets/") for path in files)
-    bundle = files[charts.RUNTIME_JAVASCRIPT[0]["path"]].decode()
+    bundle = files[assets.RUNTIME_JAVASCRIPT[0]["path"]].decode()
     assert "window.vegaEmbed" in bundle
-    assert json.dumps(charts.RUNTIME_JAVASCRIPT)  # plain data, ready for mkdocs.yml
+    assert json.dumps(assets.RUNTIME_JAVASCRIPT)  # plain data, ready for mkdocs.yml

@@ -23,8 +23,7 @@ import pytest
 from conftest import assert_clean_exit
 from site_helpers import REPO, build, snapshot, write_tree
 
-import scorecard.site as site
-from scorecard.site import BuildError, build_site, recover, swap_in
+from scorecard.site import BuildError, build_site, publish, recover, swap_in
 
 #: Two versions of a small project; every page of the site differs between them.
 VERSIONS = {"A": ("Office of Wellbeing", 6.0), "B": ("Wellbeing Council", 5.0)}
@@ -168,15 +167,15 @@ def _dying_at(step: int, *, after: bool) -> Iterator[list[str]]:
     for name in _OPERATIONS:
         saved[name] = getattr(os, name)
         setattr(os, name, wrap(name, saved[name]))
-    saved["exchange"] = site._EXCHANGE
-    if site._EXCHANGE is not None:
-        site._EXCHANGE = wrap("exchange", site._EXCHANGE)
+    saved["exchange"] = publish._EXCHANGE
+    if publish._EXCHANGE is not None:
+        publish._EXCHANGE = wrap("exchange", publish._EXCHANGE)
     try:
         yield seen
     finally:
         for name in _OPERATIONS:
             setattr(os, name, saved[name])
-        site._EXCHANGE = saved["exchange"]
+        publish._EXCHANGE = saved["exchange"]
 
 
 def _in_child(func: Callable[[], int]) -> int:
@@ -206,7 +205,7 @@ def test_a_swap_killed_at_each_of_its_steps_keeps_a_whole_site(
     """Every file operation of the swap, a SIGKILL before and after it: the site is the old one
     or the new one, whole, at every moment; with the one-step exchange it is never missing, and
     after the two-rename fallback the next build's recovery brings it back."""
-    if exchange and site._EXCHANGE is None:
+    if exchange and publish._EXCHANGE is None:
         pytest.skip("no atomic exchange on this system")
 
     def prepare() -> tuple[Path, Path]:
@@ -218,9 +217,9 @@ def test_a_swap_killed_at_each_of_its_steps_keeps_a_whole_site(
                 (folder / rel).write_bytes(content)
         return out, out / ".staging/public/site"
 
-    saved = site._EXCHANGE
+    saved = publish._EXCHANGE
     if not exchange:
-        site._EXCHANGE = None
+        publish._EXCHANGE = None
     try:
         out, staged = prepare()
         with _dying_at(0, after=False) as seen:  # a whole run, counted
@@ -251,7 +250,7 @@ def test_a_swap_killed_at_each_of_its_steps_keeps_a_whole_site(
                 assert snapshot(out / "public") in (sites["A"], sites["B"]), (step, after)
                 assert leftovers(out) == []
     finally:
-        site._EXCHANGE = saved
+        publish._EXCHANGE = saved
 
 
 def test_the_next_build_recovers_from_leftovers(

@@ -19,10 +19,11 @@ from typing import Any
 import pytest
 from site_helpers import chart_specs, institution, snapshot, write_tree
 
+from scorecard.audience import public_scan
 from scorecard.facts import facts_of
 from scorecard.project import open_project
 from scorecard.render import environment
-from scorecard.site import BuildError, build_site, gather_audience, public_scan, verify
+from scorecard.site import BuildError, build_site, gather_audience, verify
 
 #: Every internal place of the content, with its canary.
 C = {
@@ -335,7 +336,7 @@ def scan_context(built: Path) -> tuple[Any, Any]:
     assert project is not None, findings
     facts = facts_of(project, ("public",))
     build = gather_audience(project, facts["public"], environment(None), lambda *_: None)
-    scan = public_scan(facts)
+    scan = public_scan(facts.project, facts.texts)
     verify(built / "out" / "public", build, scan)  # as built, the site passes
     return scan, build
 
@@ -426,18 +427,18 @@ def test_a_large_file_is_searched_in_pieces_that_overlap(
 ) -> None:
     """A national site's scores.json is read in pieces, not whole: a secret across the seam
     of two pieces, or next to a character that a piece cuts in two, is still found."""
-    from scorecard import site as site_module
+    from scorecard import leaks
     from scorecard.leaks import LeakScanner
 
-    monkeypatch.setattr(site_module, "PIECE", 64)
+    monkeypatch.setattr(leaks, "PIECE", 64)
     scanner = LeakScanner(["Wardleigh pay dispute"])
     site = tmp_path / "site"
     (site / "data").mkdir(parents=True)
     for start in range(0, 140, 7):
         text = "é" * start + "Wardleigh pay dispute" + "ü" * 150
         (site / "data" / "scores.json").write_text(text, encoding="utf-8")
-        [path] = list(site_module._output_files(site))
-        pieces = list(site_module._output_texts(path, scanner.longest))
+        [path] = list(leaks._output_files(site))
+        pieces = list(leaks._output_texts(path, scanner.longest))
         assert len(pieces) > 2, start
         assert any(scanner.find(piece) for piece in pieces), start
         assert "".join(p[scanner.longest :] if i else p for i, p in enumerate(pieces)) == text
@@ -446,19 +447,53 @@ def test_a_large_file_is_searched_in_pieces_that_overlap(
 def test_the_scan_on_every_core_tells_what_the_scan_of_one_file_after_another_tells(
     built: Path, scan_context: tuple[Any, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scorecard import site as site_module
+    from scorecard import leaks
 
     scan, build = scan_context
-    monkeypatch.setattr(site_module, "SCAN_APART_FROM", 1)
-    monkeypatch.setattr(site_module, "workers", lambda: 3)
+    monkeypatch.setattr(leaks, "SCAN_APART_FROM", 1)
+    monkeypatch.setattr(leaks, "workers", lambda: 3)
     verify(built / "out" / "public", build, scan)  # as built, the site passes
     site = _copy(built, tmp_path)
     _plant(site, C["notes"], "data")
     _plant(site, C["private-name"], "page")
     with pytest.raises(BuildError) as apart:
         verify(site, build, scan)
-    monkeypatch.setattr(site_module, "SCAN_APART_FROM", 10**9)
+    monkeypatch.setattr(leaks, "SCAN_APART_FROM", 10**9)
     with pytest.raises(BuildError) as here:
         verify(site, build, scan)
     assert str(apart.value) == str(here.value)
     assert "data/scores.csv" in str(here.value)  # the first file in order that holds one
+
+
+def test_texts_are_scanned_as_they_are_and_as_a_reader_sees_them() -> None:
+    """The packets' scan: an internal text the HTML breaks across lines or writes with
+    character references is found, and so is an unpublished id; the first page's is told."""
+    from scorecard.leaks import Leak, PublicScan, scan_texts
+
+    scan = PublicScan(["Wardleigh pay dispute"], [PRIVATE_ID])
+    assert scan_texts([("a", "<p>Wardleigh pay</p>"), ("b", "<p>dispute</p>")], scan) is None
+    for page in [
+        "<p>Wardleigh pay dispute</p>",
+        "<p>Wardleigh\n  pay dispute</p>",
+        "<p>Wardleigh&#32;pay&#10;dispute</p>",
+        '<a title="Wardleigh pay dispute">x</a>',
+    ]:
+        found = scan_texts([("a", "<p>fine</p>"), ("b", page), ("c", page)], scan)
+        assert found == Leak("b", internal_text="Wardleigh pay dispute"), page
+    found = scan_texts([("a", f"<td>{PRIVATE_ID}</td>")], scan)
+    assert found == Leak("a", unpublished_id=PRIVATE_ID)
+    assert scan_texts([("a", f'<td class="{PRIVATE_ID}">x</td>')], scan) is None
+
+
+def test_a_public_packet_is_scanned_like_the_public_site(scan_context: tuple[Any, Any]) -> None:
+    from scorecard import pdf
+
+    scan, _ = scan_context
+    pdf._check_public(scan, [("alderbank", "Alderbank", "<p>Alderbank</p>")])
+    for page, told in [
+        (f"<p>{html.escape(C['notes'])}</p>", "contain internal text"),
+        (f"<p>{C['private-name']}</p>", "contain internal text"),
+        (f"<td>{ANONYMOUS_ID}</td>", f"name the unpublished institution `{ANONYMOUS_ID}`"),
+    ]:
+        with pytest.raises(pdf.PdfError, match=f"public packet of alderbank would {told}"):
+            pdf._check_public(scan, [("alderbank", "Alderbank", page)])

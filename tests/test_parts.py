@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pathspec
 
-from scorecard import parts
-from scorecard.site import _may_build_in_parts
+from scorecard.site import parts
+from scorecard.site.mkdocs import may_build_in_parts
 
 
 def _ids(count: int, seed: int) -> list[str]:
@@ -86,10 +86,10 @@ def test_pages_are_not_shared_unless_there_are_many_and_all_are_institution_page
 
 
 def test_a_site_with_plugins_of_its_own_is_built_in_one_go() -> None:
-    assert _may_build_in_parts({})
-    assert _may_build_in_parts({"plugins": ["search"], "theme": {"name": "material"}})
-    assert _may_build_in_parts({"plugins": [{"search": {"lang": "en"}}]})
-    assert not _may_build_in_parts({"plugins": ["search", "blog"]})
-    assert not _may_build_in_parts({"plugins": {"search": {}, "tags": {}}})
-    assert not _may_build_in_parts({"hooks": ["hooks.py"]})
-    assert not _may_build_in_parts({"exclude_docs": "drafts/"})
+    assert may_build_in_parts({})
+    assert may_build_in_parts({"plugins": ["search"], "theme": {"name": "material"}})
+    assert may_build_in_parts({"plugins": [{"search": {"lang": "en"}}]})
+    assert not may_build_in_parts({"plugins": ["search", "blog"]})
+    assert not may_build_in_parts({"plugins": {"search": {}, "tags": {}}})
+    assert not may_build_in_parts({"hooks": ["hooks.py"]})
+    assert not may_build_in_parts({"exclude_docs": "drafts/"})

@@ -12,10 +12,10 @@ from conftest import MakeProject, Runner
 from site_helpers import copy_example, snapshot
 
 from scorecard import pdf
+from scorecard.audience import canaries
 from scorecard.cli import cli
 from scorecard.facts import facts_of
 from scorecard.project import open_project
-from scorecard.site import canaries
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -69,7 +69,12 @@ def test_packet_html_is_the_page_with_static_charts_and_the_appendix(example: Pa
     assert "Appendix: methodology" in text and "Public: holds only" in text
     assert 'href="../' not in text  # the site's own links are plain text on paper
     flat = " ".join(text.split())
-    leaked = [s for s in canaries(facts) for t in packets.values() if s in " ".join(t.split())]
+    leaked = [
+        s
+        for s in canaries(facts.project, facts.texts)
+        for t in packets.values()
+        if s in " ".join(t.split())
+    ]
     assert leaked == [] and "Internal scorecard" not in flat
 
 

@@ -211,7 +211,7 @@ def test_data_files_written_in_pieces_are_the_whole_documents(large: Path, tmp_p
 def test_institution_pages_rendered_by_workers_are_the_pages_rendered_here(
     large: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scorecard import site
+    from scorecard.site import docs
 
     def progress(into: str) -> Callable[[str, int, int], None]:
         def tell(stage: str, done: int, total: int) -> None:  # told in the process that renders
@@ -221,11 +221,11 @@ def test_institution_pages_rendered_by_workers_are_the_pages_rendered_here(
 
         return tell
 
-    monkeypatch.setattr(site, "RENDER_APART_FROM", 10**9)
+    monkeypatch.setattr(docs, "RENDER_APART_FROM", 10**9)
     here = build_site(
         large, tmp_path / "here", ["public"], keep_docs=True, progress=progress("here")
     )
-    monkeypatch.setattr(site, "RENDER_APART_FROM", 10)
+    monkeypatch.setattr(docs, "RENDER_APART_FROM", 10)
     apart = build_site(
         large, tmp_path / "apart", ["public"], keep_docs=True, progress=progress("apart")
     )
@@ -247,7 +247,7 @@ def test_a_template_error_in_a_worker_is_told_with_its_place(
 ) -> None:
     import shutil
 
-    from scorecard import site
+    from scorecard.site import BuildError, docs
 
     project = tmp_path / "project"
     shutil.copytree(large, project)
@@ -256,8 +256,8 @@ def test_a_template_error_in_a_worker_is_told_with_its_place(
         '{% extends "default:institution.md.j2" %}\n{% block extra %}{{ 1 / 0 }}{% endblock %}\n',
         encoding="utf-8",
     )
-    monkeypatch.setattr(site, "RENDER_APART_FROM", 10)
-    with pytest.raises(site.BuildError, match=r"institution\.md\.j2:2: template error while"):
+    monkeypatch.setattr(docs, "RENDER_APART_FROM", 10)
+    with pytest.raises(BuildError, match=r"institution\.md\.j2:2: template error while"):
         build_site(project, tmp_path / "site", ["public"])
     assert not (tmp_path / "site" / "public").exists()
 
@@ -282,7 +282,7 @@ def _with_config(large: Path, tmp_path: Path, line: str) -> Path:
 def test_a_site_built_in_parts_is_the_site_built_in_one_go(
     large: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scorecard import parts, site
+    from scorecard.site import mkdocs, parts
 
     project = _with_config(large, tmp_path, "site_url: https://scorecard.example.org/network/")
     planned: list[list[str]] = []
@@ -292,11 +292,11 @@ def test_a_site_built_in_parts_is_the_site_built_in_one_go(
         planned.append(planning(docs, pages, standalone, count))
         return planned[-1]
 
-    monkeypatch.setattr(site.parts, "plan", plan)
-    monkeypatch.setattr(site, "workers", lambda: 3)
+    monkeypatch.setattr(parts, "plan", plan)
+    monkeypatch.setattr(mkdocs, "workers", lambda: 3)
     in_parts = build_site(project, tmp_path / "parts", ["public"])
     assert len(planned[0]) == 3
-    monkeypatch.setattr(site, "workers", lambda: 1)
+    monkeypatch.setattr(mkdocs, "workers", lambda: 1)
     whole = build_site(project, tmp_path / "whole", ["public"])
     assert planned[1] == []
 
@@ -334,10 +334,10 @@ def _broken_links(site: Path) -> list[str]:
 def test_a_site_with_pages_as_html_files_builds(
     large: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scorecard import site
+    from scorecard.site import mkdocs
 
     project = _with_config(large, tmp_path, "use_directory_urls: false")
-    monkeypatch.setattr(site, "workers", lambda: 2)
+    monkeypatch.setattr(mkdocs, "workers", lambda: 2)
     report = build_site(project, tmp_path / "site", ["public"])
     public = tmp_path / "site" / "public"
     ids = [p.stem for p in (public / "data" / "institutions").glob("*.json")]
@@ -369,11 +369,11 @@ def _killed(part: object, strict: bool) -> list[str]:
 def test_a_part_of_the_mkdocs_build_that_is_killed_leaves_no_site(
     large: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scorecard import site
+    from scorecard.site import BuildError, mkdocs
 
-    monkeypatch.setattr(site, "workers", lambda: 2)
-    monkeypatch.setattr(site, "run_part", _killed)
-    with pytest.raises(site.BuildError, match="MkDocs stopped before its end"):
+    monkeypatch.setattr(mkdocs, "workers", lambda: 2)
+    monkeypatch.setattr(mkdocs, "run_part", _killed)
+    with pytest.raises(BuildError, match="MkDocs stopped before its end"):
         build_site(large, tmp_path / "site", ["public"])
     assert not (tmp_path / "site" / "public").exists()
     assert not list((tmp_path / "site").glob(".staging*/**/mkdocs-part-*"))

@@ -1,0 +1,3 @@
+window.vegaEmbed = vegaEmbed;
+window.vega = vega;
+window.vegaLite = vegaLite;
