@@ -28,8 +28,8 @@ from typing import Any
 
 import ahocorasick
 
-from scorecard.apart import can_fork, map_apart, workers
 from scorecard.chartspec import spec_text, with_plain_specs
+from scorecard.parallel import map_shared, workers
 from scorecard.text import inert
 
 SKIPPED_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".ico", ".woff", ".woff2", ".ttf")
@@ -145,40 +145,32 @@ class _Scanning:
         return None
 
 
-_scanning: tuple[Path, _Scanning] | None = None  # the site, for the processes that scan it
-
-
 def scan_site(site: Path, scan: PublicScan) -> Leak | None:
     """The first file of a built site (in order) that holds what ``scan`` looks for, and
     what; None if none does. A large site is scanned on every core: a worker that ended
-    without a word is `scorecard.apart.StoppedApart`."""
-    global _scanning
-    _scanning = (site, _Scanning(scan))
-    try:
-        paths = list(_output_files(site))
-        if len(paths) < SCAN_APART_FROM or not can_fork():
-            found = _scan_files(paths)
-        else:
-            # Each core takes every n-th file, largest first, so that each gets about as much.
-            paths.sort(key=lambda p: -p.stat().st_size)
-            shares = [sorted(paths[k :: workers()]) for k in range(workers())]
-            leaks = [p for p in map_apart(_scan_files, shares) if p is not None]
-            # The leak a scan of one file after another would have told: the first file's.
-            found = min(leaks, default=None, key=lambda leak: leak[0])
-    finally:
-        _scanning = None
+    without a word is `scorecard.parallel.WorkerStopped`."""
+    scanning = (site, _Scanning(scan))
+    paths = list(_output_files(site))
+    if len(paths) < SCAN_APART_FROM:
+        found = _scan_files(scanning, paths)
+    else:
+        # Each core takes every n-th file, largest first, so that each gets about as much.
+        paths.sort(key=lambda p: -p.stat().st_size)
+        shares = [sorted(paths[k :: workers()]) for k in range(workers())]
+        leaks = [p for p in map_shared(_scan_files, scanning, shares) if p is not None]
+        # The leak a scan of one file after another would have told: the first file's.
+        found = min(leaks, default=None, key=lambda leak: leak[0])
     return None if found is None else found[1]
 
 
-def _scan_files(paths: list[Path]) -> tuple[Path, Leak] | None:
+def _scan_files(scanning: tuple[Path, _Scanning], paths: list[Path]) -> tuple[Path, Leak] | None:
     """The first of ``paths`` (in order) that holds what the public site must not, and what;
     None if none does."""
-    assert _scanning is not None
-    site, scanning = _scanning
+    site, scanner = scanning
     for path in paths:
-        texts = _output_texts(path, scanning.overlap)
+        texts = _output_texts(path, scanner.overlap)
         whole = functools.partial(_whole_text, path)
-        leak = scanning.leak(str(path.relative_to(site)), path.suffix, texts, whole)
+        leak = scanner.leak(str(path.relative_to(site)), path.suffix, texts, whole)
         if leak is not None:
             return path, leak
     return None

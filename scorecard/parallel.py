@@ -23,7 +23,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 S = TypeVar("S")
@@ -80,25 +80,50 @@ def _run(task: Any) -> Any:
     return function(shared, task)
 
 
-def map_shared(
+class Work(Generic[R]):
+    """Tasks under way in forked workers, or to be done here one after another."""
+
+    def __init__(
+        self,
+        pool: ProcessPoolExecutor | None,
+        pending: list[Future[R]],
+        here: Iterator[R] | None = None,
+    ) -> None:
+        self.pool = pool
+        self.pending = pending
+        self.here = here
+
+    def results(self) -> Iterator[R]:
+        """Each task's result, in order, as each is done; an error of a task is raised here
+        (and the caller calls `stop`)."""
+        if self.here is not None:
+            yield from self.here
+            return
+        for done in self.pending:
+            yield result_of(done)
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def stop(self) -> None:
+        """End the workers now: the work is no longer wanted (an error, here or in a task)."""
+        if self.pool is not None:
+            _stop(self.pool)
+
+
+def start(
     function: Callable[[S, T], R],
     shared: S,
     tasks: Sequence[T],
     *,
     processes: int | None = None,
-) -> Generator[R, None, None]:
-    """``function(shared, task)`` for each task, in order, as each is done.
-
-    With more than one task, they run in ``processes`` (default: one per core) forked
-    workers, which find ``shared`` as this process held it. A worker that ended without a word
-    is `WorkerStopped`; an exception raised in a task is raised here. Closing the generator
-    early, or an exception, stops the workers.
-    """
+) -> Work[R]:
+    """Start ``function(shared, task)`` for each task in ``processes`` (default: one per core)
+    forked workers, which find ``shared`` as this process holds it now; with one task, or
+    where processes cannot be forked, the tasks are done here when their results are asked
+    for."""
     count = min(processes or workers(), len(tasks))
-    if count < 2 or not can_fork():
-        for task in tasks:
-            yield function(shared, task)
-        return
+    if len(tasks) < 2 or count < 1 or not can_fork():
+        return Work(None, [], (function(shared, task) for task in tasks))
     global _starting
     pool = ProcessPoolExecutor(
         count,
@@ -114,13 +139,31 @@ def map_shared(
         raise
     finally:
         _starting = None
+    return Work(pool, pending)
+
+
+def map_shared(
+    function: Callable[[S, T], R],
+    shared: S,
+    tasks: Sequence[T],
+    *,
+    processes: int | None = None,
+) -> Generator[R, None, None]:
+    """``function(shared, task)`` for each task, in order, as each is done, on every core
+    (`start`). A worker that ended without a word is `WorkerStopped`; an exception raised in a
+    task is raised here. Closing the generator early, or an exception, stops the workers."""
+    if processes is None and len(tasks) >= 2:
+        processes = min(workers(), len(tasks))
+    if (processes or 0) < 2:
+        for task in tasks:
+            yield function(shared, task)
+        return
+    work = start(function, shared, tasks, processes=processes)
     try:
-        for done in pending:
-            yield result_of(done)
+        yield from work.results()
     except BaseException:
-        _stop(pool)
+        work.stop()
         raise
-    pool.shutdown()
 
 
 def each_apart(function: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
@@ -214,40 +257,54 @@ def _steps(
             there.send(("raised", RuntimeError(f"{type(err).__name__}: {err}")))
 
 
-def in_background(make: Callable[[], bytes]) -> Callable[[], bytes]:
-    """Start making a value in a forked process; returns the function that waits for it.
-    Without a fork, the value is made when first asked for."""
-    if not can_fork():
-        return make
+#: Values being made in the background, by name: the process and the end its value comes by.
+_background: dict[str, tuple[multiprocessing.process.BaseProcess, Connection]] = {}
+
+
+def start_in_background(name: str, make: Callable[[], bytes | None]) -> bool:
+    """Start making a value, known as ``name``, in a forked process, while this one goes on;
+    `background_result` gives it. False where processes cannot be forked, or when one is
+    making it already. ``make`` may return None, having kept what it made elsewhere (a cache)."""
+    if name in _background or not can_fork():
+        return False
     context = multiprocessing.get_context("fork")
-    here, there = context.Pipe(duplex=False)
+    receiving, sending = context.Pipe(duplex=False)
     process = context.Process(
-        target=_background, args=(os.getpid(), here, there, make), name="scorecard-background"
+        target=_background_run,
+        args=(os.getpid(), receiving, sending, make),
+        name=f"scorecard-{name}",
+        daemon=True,
     )
     process.start()
-    there.close()
-    made: list[bytes] = []
-
-    def wait() -> bytes:
-        if not made:
-            try:
-                made.append(here.recv_bytes())
-            except EOFError:
-                made.append(make())  # the process failed: make it here
-            finally:
-                here.close()
-                process.join()
-        return made[0]
-
-    return wait
+    sending.close()
+    _background[name] = (process, receiving)
+    return True
 
 
-def _background(
-    parent: int, here: Connection, there: Connection, make: Callable[[], bytes]
+def background_result(name: str) -> bytes | None:
+    """What the process making ``name`` made, once it has; None when none was started, or it
+    sent nothing (it kept its value elsewhere, or failed)."""
+    started = _background.pop(name, None)
+    if started is None:
+        return None
+    process, receiving = started
+    try:
+        return receiving.recv_bytes()
+    except EOFError:
+        return None
+    finally:
+        receiving.close()
+        process.join()
+
+
+def _background_run(
+    parent: int, receiving: Connection, sending: Connection, make: Callable[[], bytes | None]
 ) -> None:
     _end_with_parent(parent)
-    here.close()
+    receiving.close()
     try:
-        there.send_bytes(make())
+        made = make()
+        if made is not None:
+            sending.send_bytes(made)
     finally:
-        there.close()
+        sending.close()

@@ -4,7 +4,6 @@ site; the next build cleans up after a killed one."""
 
 from __future__ import annotations
 
-import fcntl
 import os
 import random
 import shutil
@@ -132,6 +131,88 @@ def test_a_build_killed_at_random_moments_keeps_a_whole_site(
     assert any(staging for *_, staging, _swapped in outcomes), outcomes  # some died mid-write
     print("kill rounds (delay s, exit code, staging folder present, new site swapped in):")
     print(outcomes)
+
+
+#: `scorecard build`, with every stage that can work on several cores doing so from a few
+#: files on: the paths a national build takes, on a project small enough to build in seconds.
+_EVERY_CORE = """
+import sys
+import scorecard.facts, scorecard.leaks, scorecard.project
+import scorecard.site.docs, scorecard.site.parts
+scorecard.project.CHUNK = 8
+scorecard.facts.CHUNK = 8
+scorecard.site.docs.RENDER_APART_FROM = 4
+scorecard.leaks.SCAN_APART_FROM = 10
+scorecard.site.parts.PARTS_FROM = 4
+sys.argv = ["scorecard", *sys.argv[1:]]
+from scorecard.cli import main
+main()
+"""
+
+
+def _session(sid: int) -> list[int]:
+    """The processes of a session that are still running (a zombie has ended)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text(encoding="ascii").rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z" and int(fields[3]) == sid:  # state, ..., session
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+@pytest.mark.timeout(400)
+def test_a_build_killed_or_terminated_leaves_no_process_and_the_next_build_succeeds(
+    tmp_path: Path,
+) -> None:
+    """`scorecard build` on every core, sent SIGKILL or SIGTERM at 20 random moments: within
+    5 s no process of it is left (its workers end with it, and none holds the lock), and the
+    next build succeeds every time."""
+    from scorecard.sample import write_sample_project
+
+    root = tmp_path / "project"
+    write_sample_project(root, institutions=16, periods=3, rich=False, first_period="2025-Q3")
+    out = tmp_path / "out"
+    command = [sys.executable, "-c", _EVERY_CORE, "build", "--audience", "public"]
+    command += ["--project", str(root), "--out", str(out)]
+
+    def run(kill_after: float | None, sig: signal.Signals = signal.SIGKILL) -> tuple[int, float]:
+        started = time.monotonic()
+        process = subprocess.Popen(
+            command,
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # the build and every process it starts: one session
+        )
+        if kill_after is not None:
+            time.sleep(kill_after)
+            process.send_signal(sig)
+        _, stderr = process.communicate(timeout=120)
+        ended = time.monotonic()
+        while _session(process.pid) and time.monotonic() < ended + 5:
+            time.sleep(0.05)
+        left = _session(process.pid)
+        assert left == [], f"processes of the build left after {sig!r}: {left}"
+        if kill_after is None:
+            assert process.returncode == 0, stderr.decode("utf-8", "replace")
+        return process.returncode, ended - started
+
+    _, seconds = run(None)
+    rng = random.Random(20261203)
+    outcomes = []
+    for index in range(20):
+        sig = signal.SIGKILL if index % 2 == 0 else signal.SIGTERM
+        delay = rng.uniform(0.05, 0.95) * seconds
+        code, _ = run(delay, sig)
+        run(None)  # the next build succeeds: no lock held, no worker writing meanwhile
+        outcomes.append((round(delay, 2), sig.name, code))
+        assert leftovers(out) == [], outcomes
+    assert any(code != 0 for *_, code in outcomes), outcomes  # most were stopped midway
+    print("kills (delay s, signal, exit code):", outcomes)
 
 
 def _written_since(folder: Path, moment: float) -> bool:
@@ -387,6 +468,15 @@ def test_a_folder_the_user_may_not_write_is_a_clear_error(
 # --- two builds at once --------------------------------------------------------------------
 
 
+_HOLD_LOCK = """
+import fcntl, sys
+with open(sys.argv[1], "a") as lock:
+    fcntl.lockf(lock, fcntl.LOCK_EX)
+    print("holding", flush=True)
+    sys.stdin.read()
+"""
+
+
 def test_a_second_build_while_one_is_writing_exits_1_with_a_clear_message(
     tmp_path: Path, sites: dict[str, dict[str, bytes]]
 ) -> None:
@@ -395,9 +485,17 @@ def test_a_second_build_while_one_is_writing_exits_1_with_a_clear_message(
     for rel, content in sites["A"].items():
         (out / "public" / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / "public" / rel).write_bytes(content)
-    with (out / ".lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # another build, writing
+    holder = subprocess.Popen(  # another build, writing: a lock belongs to its process
+        [sys.executable, "-c", _HOLD_LOCK, str(out / ".lock")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "holding\n"
         result = build(root, out, "public")
+    finally:
+        holder.communicate("", timeout=30)
     assert_clean_exit(result, 1)
     assert f"another build is writing to {out.resolve()}; wait for it or use --out" in result.output
     assert snapshot(out / "public") == sites["A"]

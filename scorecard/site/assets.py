@@ -12,17 +12,15 @@ forked process while the build validates (`start_runtime`), and kept in the cach
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import zlib
 from importlib import resources
-from multiprocessing.connection import Connection
 from pathlib import PurePosixPath
 
 import altair as alt
 import vl_convert
 
 from scorecard import cache
-from scorecard.apart import can_fork
+from scorecard.parallel import background_result, start_in_background
 
 TABLES_JS = "assets/scorecard-tables.js"
 SITE_CSS = "assets/scorecard-site.css"
@@ -65,55 +63,39 @@ def _make_bundle(version: str | None) -> str:
     return vl_convert.javascript_bundle(asset_text(VEGA_EXPORTS), vl_version=version)
 
 
-_making: dict[str | None, Connection] = {}  # bundles being made in another process, by version
-
-
 def start_runtime() -> None:
     """Begin making the Vega bundle in another process when the cache folder has none, so
     that pages render meanwhile on another core: making it takes a second or two (and holds
     Python's lock, so a thread would not do). Where processes cannot be forked, the bundle is
     made when asked for."""
     version = _vega_lite_version()
-    if version in _making or _made_runtime.cache_info().currsize or not can_fork():
+    if _made_runtime.cache_info().currsize:
         return
     if cache.fetch(_bundle_name(version), lambda handle: True):
         return
-    receiving, sending = multiprocessing.get_context("fork").Pipe(duplex=False)
-    maker = multiprocessing.get_context("fork").Process(
-        target=_send_bundle, args=(sending, version), name="scorecard-vega-bundle", daemon=True
-    )
-    maker.start()
-    sending.close()
-    _making[version] = receiving
+    start_in_background(_bundle_name(version), functools.partial(_bundle_made, version))
 
 
-def _send_bundle(sending: Connection, version: str | None) -> None:
-    bundle = _make_bundle(version)  # on failure, nothing: the build makes it itself
+def _bundle_made(version: str | None) -> bytes | None:
+    bundle = _make_bundle(version).encode("utf-8")  # on failure, nothing: the build makes it
     if cache.cache_folder() is not None:
         # Kept, and this process ends now rather than wait for the build to ask: a forked
         # process holds on to the memory it shares with the build as the build changes it.
-        cache.keep(_bundle_name(version), lambda handle: handle.write(bundle.encode("utf-8")))
-        return
-    sending.send(bundle)
+        cache.keep(_bundle_name(version), lambda handle: handle.write(bundle))
+        return None
+    return bundle
 
 
 def _bundle(version: str | None) -> str:
     """Vega, Vega-Lite and vega-embed as one script; made once per version of vl-convert and
     kept in the cache folder, since making it takes a second or two."""
     name = _bundle_name(version)
+    sent = background_result(name)  # the process started while validating, if any
+    if sent is not None:
+        return sent.decode("utf-8")
     kept = cache.fetch(name, lambda handle: handle.read().decode("utf-8"))
     if kept is not None:
         return kept
-    making = _making.pop(version, None)
-    if making is not None:
-        try:
-            return str(making.recv())
-        except EOFError:  # the other process kept it, or failed (then it is made here)
-            kept = cache.fetch(name, lambda handle: handle.read().decode("utf-8"))
-            if kept is not None:
-                return kept
-        finally:
-            making.close()
     bundle = _make_bundle(version)
     cache.keep(name, lambda handle: handle.write(bundle.encode("utf-8")))
     return bundle

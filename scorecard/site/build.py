@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from scorecard.apart import StoppedApart, steps_apart
 from scorecard.audience import AUDIENCES, public_scan
 from scorecard.facts import facts_of
 from scorecard.findings import Finding, has_errors, summary
 from scorecard.leaks import PublicScan
 from scorecard.model import Audience
+from scorecard.parallel import WorkerStopped, steps_apart
 from scorecard.project import open_project
 from scorecard.publications import read_publications
 from scorecard.render import environment
@@ -133,7 +133,7 @@ def build_site(
     """Validate, score and build the site of each audience into ``out/<audience>/``.
 
     Validating and rendering run in a process of their own where the system forks (see
-    `scorecard.apart`): MkDocs, which holds every page at once, then starts without the
+    `scorecard.parallel`): MkDocs, which holds every page at once, then starts without the
     memory they took. ``keep_docs`` keeps the generated docs folder and mkdocs.yml of each
     audience in ``out/.last-docs/<audience>/`` (for benchmarks and for debugging templates).
     """
@@ -188,7 +188,7 @@ def _next_step(
     without a word (killed for want of memory, say) is a `BuildError`."""
     try:
         step = next(steps)
-    except StoppedApart as err:
+    except WorkerStopped as err:
         raise BuildError(f"{stopped} ({err}); {kept}") from None
     assert isinstance(step, kind)
     return step

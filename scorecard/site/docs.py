@@ -5,14 +5,12 @@ successors. A large site's institution pages are rendered by forked worker proce
 
 from __future__ import annotations
 
-import gc
 import html
 import json
 import os
 import re
 import shutil
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path, PurePosixPath
@@ -20,12 +18,12 @@ from typing import Any
 
 import jinja2
 
-from scorecard.apart import can_fork, fork_pool, result_of, workers
 from scorecard.comparisons import COMPARE_CSS, COMPARE_JS, Comparisons
 from scorecard.export import scores_csv_parts, scores_json_parts
 from scorecard.facts import ScoreSet
 from scorecard.model import Audience, Project
 from scorecard.pages import Gatherer, Page
+from scorecard.parallel import Work, can_fork, start, workers
 from scorecard.publications import Publications
 from scorecard.render import render_page
 from scorecard.schema import schemas
@@ -188,7 +186,7 @@ def gather_audience(
             page_paths.append(page.path)
             tick(1)
         user_nav = _write_user_pages(project, audience, env, files, page_paths)
-        for path in apart.paths() if apart else ():
+        for path in chain.from_iterable(apart.results()) if apart else ():
             files.written(path)
             page_paths.append(path)
             tick(1)
@@ -312,35 +310,14 @@ def _with_banner(raw: bytes, banner: bytes) -> bytes:
 #: From this many institutions up, their pages are rendered by forked worker processes while
 #: this one renders the other pages and writes the data files.
 RENDER_APART_FROM = 200
-_rendering: tuple[Gatherer, jinja2.Environment, DocsFiles] | None = None  # for the workers
-
-
-class RenderingApart:
-    """Institution pages being rendered by worker processes, a run of them in each task."""
-
-    def __init__(self, pool: ProcessPoolExecutor, tasks: list[Future[list[str]]]) -> None:
-        self.pool = pool
-        self.tasks = tasks
-
-    def paths(self) -> Iterator[str]:
-        """The paths of the pages, in order, as the workers finish them; a worker's error is
-        raised here (and the caller calls `stop`)."""
-        for task in self.tasks:
-            yield from result_of(task)
-        self.pool.shutdown()
-
-    def stop(self) -> None:
-        """Stop the workers, when the build failed (in them, or here meanwhile)."""
-        self.pool.shutdown(cancel_futures=True)
 
 
 def institution_pages_apart(
     gatherer: Gatherer, env: jinja2.Environment, files: DocsFiles
-) -> RenderingApart | None:
+) -> Work[list[str]] | None:
     """Start rendering every institution's page in worker processes, each page written to the
     docs folder there. None (the pages are rendered here) for a small site, for files kept in
     memory, or where workers cannot be forked."""
-    global _rendering
     ids = gatherer.shown_ids
     if len(ids) < RENDER_APART_FROM or files.folder is None or not can_fork():
         return None
@@ -349,23 +326,13 @@ def institution_pages_apart(
     count = max(1, workers() - 1)
     size = max(1, min(100, len(ids) // (4 * count)))
     chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
-    pool = fork_pool(count)
-    _rendering = (gatherer, env, files)  # the workers, forked at the first task, keep a copy
-    # What exists now is left out of the workers' garbage collection: a collection there
-    # would write to every object, and so copy every page of memory they share with this one.
-    gc.freeze()
-    try:
-        done = [pool.submit(_render_institutions, chunk) for chunk in chunks]
-    finally:
-        gc.unfreeze()
-        _rendering = None
-
-    return RenderingApart(pool, done)
+    return start(_render_institutions, (gatherer, env, files), chunks, processes=count)
 
 
-def _render_institutions(ids: list[str]) -> list[str]:
-    assert _rendering is not None, "institution pages are rendered by forked workers"
-    gatherer, env, files = _rendering
+def _render_institutions(
+    shared: tuple[Gatherer, jinja2.Environment, DocsFiles], ids: list[str]
+) -> list[str]:
+    gatherer, env, files = shared
     paths = []
     for inst_id in ids:
         page = gatherer.institution(inst_id)

@@ -14,9 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from scorecard.apart import StoppedApart, can_fork, map_apart, workers
 from scorecard.audience import included
 from scorecard.model import Audience, Project
+from scorecard.parallel import WorkerStopped, can_fork, each_apart, workers
 from scorecard.site import parts
 from scorecard.site.docs import AudienceBuild, as_list
 from scorecard.site.report import KEPT, BuildError
@@ -144,8 +144,8 @@ def build_with_mkdocs(
         return run_mkdocs(config_path, strict=strict)
     made = parts.write_configs(config_path, excludes)
     try:
-        warnings = map_apart(functools.partial(run_part, strict=strict), made)
-    except StoppedApart as err:
+        warnings = each_apart(functools.partial(run_part, strict=strict), made)
+    except WorkerStopped as err:
         raise BuildError(f"MkDocs stopped before its end ({err}); {KEPT}") from None
     finally:
         for part in made:

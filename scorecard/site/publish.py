@@ -108,23 +108,31 @@ def swap_in(new_site: Path, target: Path) -> None:
 @contextmanager
 def build_lock(out: Path) -> Iterator[None]:
     """One build at a time writes to ``out``: a lock on ``out/.lock``, freed when the build
-    ends in any way, a kill included."""
-    if sys.platform == "win32":  # pragma: no cover - no flock; builds are not serialised
+    ends in any way, a kill included.
+
+    The lock is a POSIX record lock (``lockf``), which belongs to this process alone: worker
+    processes forked while it is held do not hold it (as they would a ``flock`` on a file
+    they inherited), so a build that is killed frees it at once, whatever its workers do in
+    the moment before they end with it (`scorecard.parallel`).
+    """
+    if sys.platform == "win32":  # pragma: no cover - no lockf; builds are not serialised
         yield
         return
     import fcntl
 
     with (out / LOCK_FILE).open("a") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as err:
+            if err.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
             raise BuildError(
                 f"another build is writing to {out}; wait for it or use --out"
             ) from None
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.lockf(handle, fcntl.LOCK_UN)
 
 
 def io_problem(err: OSError, out: Path) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scorecard.apart import StoppedApart
 from scorecard.leaks import PublicScan, scan_site
+from scorecard.parallel import WorkerStopped
 from scorecard.render import page_address
 from scorecard.site.docs import ROBOTS_META, AudienceBuild
 from scorecard.site.report import KEPT, BuildError
@@ -28,7 +28,7 @@ def verify(site: Path, build: AudienceBuild, scan: PublicScan, directory_urls: b
         return
     try:
         leak = scan_site(site, scan)
-    except StoppedApart as err:
+    except WorkerStopped as err:
         raise BuildError(f"checking the site stopped before its end ({err}); {KEPT}") from None
     if leak is not None and leak.internal_text is not None:
         raise BuildError(
