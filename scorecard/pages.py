@@ -274,7 +274,7 @@ class Gatherer:
                 "chart-pillars",
             ),
             "trend": chart_block(
-                with_framework_marks(
+                charts.with_framework_marks(
                     charts.trend(trend_rows), framework_marks(history, self.publications, fw)
                 ),
                 "chart-trend",
@@ -598,38 +598,3 @@ def gather(
         if progress:
             progress(1)
     return out
-
-
-def with_framework_marks(chart: charts.Chart, marks: list[tuple[str, str]]) -> charts.Chart:
-    """A trend chart with a dashed rule at each period whose framework differs from the one
-    before (see ``framework_marks``), labelled with the framework's version."""
-    periods = {row[0] for row in chart.rows}
-    shown = [(period, version) for period, version in marks if period in periods]
-    if not shown or "layer" not in chart.spec:
-        return chart
-    spec = chart.to_dict()
-    # "score" keeps the rows through the filter the layer inherits from the chart's y channel
-    values = [{"period": p, "label": f"framework {v}", "score": 100} for p, v in shown]
-    rule = {
-        "data": {"values": values},
-        "mark": {"type": "rule", "strokeDash": [4, 3], "color": charts.RULE_COLOUR},
-        "encoding": {
-            "x": {"field": "period", "type": "ordinal"},
-            "y": {"datum": 0, "type": "quantitative"},
-            "y2": {"datum": 100},
-            "tooltip": {"field": "label", "type": "nominal"},
-        },
-    }
-    label = {
-        "data": {"values": values},
-        "mark": {"type": "text", "align": "left", "baseline": "top", "dx": 3, "fontSize": 10},
-        "encoding": {
-            "x": {"field": "period", "type": "ordinal"},
-            "y": {"datum": 100, "type": "quantitative"},
-            "text": {"field": "label", "type": "nominal"},
-        },
-    }
-    spec["layer"] = [*spec["layer"], rule, label]
-    said = "; ".join(f"in {p}, to version {v}" for p, v in shown)
-    alt = f"{chart.alt} The framework changed {said} (dashed line)."
-    return charts.Chart(chart.kind, spec, alt, chart.columns, chart.rows)

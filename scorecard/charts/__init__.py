@@ -47,7 +47,7 @@ from scorecard.charts.groups import (
     histogram,
     spread,
 )
-from scorecard.charts.institution import pillar_scores, trend
+from scorecard.charts.institution import pillar_scores, trend, with_framework_marks
 from scorecard.chartspec import decode_spec, encode_spec, spec_text, with_plain_specs
 
 __all__ = [
@@ -77,5 +77,6 @@ __all__ = [
     "spec_text",
     "spread",
     "trend",
+    "with_framework_marks",
     "with_plain_specs",
 ]

@@ -299,3 +299,38 @@ def _trend_alt(values: list[dict[str, Any]], periods: list[str], series: list[st
             f" and {low['series']} the lowest at {low['score_label']}."
         )
     return text
+
+
+def with_framework_marks(chart: Chart, marks: list[tuple[str, str]]) -> Chart:
+    """A trend chart with a dashed rule at each period whose framework differs from the one
+    before (see ``framework_marks``), labelled with the framework's version."""
+    periods = {row[0] for row in chart.rows}
+    shown = [(period, version) for period, version in marks if period in periods]
+    if not shown or "layer" not in chart.spec:
+        return chart
+    spec = chart.to_dict()
+    # "score" keeps the rows through the filter the layer inherits from the chart's y channel
+    values = [{"period": p, "label": f"framework {v}", "score": 100} for p, v in shown]
+    rule = {
+        "data": {"values": values},
+        "mark": {"type": "rule", "strokeDash": [4, 3], "color": RULE_COLOUR},
+        "encoding": {
+            "x": {"field": "period", "type": "ordinal"},
+            "y": {"datum": 0, "type": "quantitative"},
+            "y2": {"datum": 100},
+            "tooltip": {"field": "label", "type": "nominal"},
+        },
+    }
+    label = {
+        "data": {"values": values},
+        "mark": {"type": "text", "align": "left", "baseline": "top", "dx": 3, "fontSize": 10},
+        "encoding": {
+            "x": {"field": "period", "type": "ordinal"},
+            "y": {"datum": 100, "type": "quantitative"},
+            "text": {"field": "label", "type": "nominal"},
+        },
+    }
+    spec["layer"] = [*spec["layer"], rule, label]
+    said = "; ".join(f"in {p}, to version {v}" for p, v in shown)
+    alt = f"{chart.alt} The framework changed {said} (dashed line)."
+    return Chart(chart.kind, spec, alt, chart.columns, chart.rows)
