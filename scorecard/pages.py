@@ -13,10 +13,15 @@ from typing import Any
 from markupsafe import Markup
 
 from scorecard import charts
-from scorecard.audience import AuditView, anonymised, shown_facts, view_audit
+from scorecard.audience import (
+    AuditView,
+    InstitutionFacts,
+    anonymised,
+    shown_facts,
+    view_audit,
+)
 from scorecard.badges import BadgeView, badge_paths, grade_badge, inline, site_address
 from scorecard.changes import grade_changes, next_step
-from scorecard.compare import Move, group_slugs, movers
 from scorecard.context import (
     ActionRow,
     DataContext,
@@ -50,6 +55,7 @@ from scorecard.facts import ScoreSet
 from scorecard.model import Audit, Framework, Institution, Project, Source
 from scorecard.publications import Publications, framework_marks
 from scorecard.score import MetricResult, Result, score_metric
+from scorecard.uncertainty import Move, group_slugs, movers
 from scorecard.wording import floor_text, fmt, number, signed, target_text
 
 MOVERS = 5
@@ -140,6 +146,15 @@ class Gatherer:
         self.searched = len(self.shown_ids) <= SEARCHED_UP_TO
 
     # --- shared pieces ------------------------------------------------------------------
+
+    def is_anonymous(self, inst_id: str) -> bool:
+        """Whether the institution shown as ``inst_id`` is anonymous to this audience."""
+        return self.scores.identities[self.real[inst_id].id].anonymous
+
+    def facts_shown(self, inst_id: str) -> InstitutionFacts:
+        """What this audience may learn of the institution shown as ``inst_id`` itself."""
+        real = self.real[inst_id]
+        return shown_facts(real, self.scores.identities[real.id])
 
     def _row(self, inst_id: str, prefix: str) -> InstitutionRow:
         r = self.latest[inst_id]
@@ -456,7 +471,7 @@ class Gatherer:
         )
 
     def _pillar_movers(self, pid: str) -> dict[str, list[Mover]]:
-        """The biggest rises and falls of one pillar's score (scorecard.compare)."""
+        """The biggest rises and falls of one pillar's score (scorecard.uncertainty)."""
         rises, falls = movers(self.history, self.names, pid, MOVERS)
 
         def mover(m: Move) -> Mover:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import vl_convert
 from site_helpers import chart_spec, page_text, soup, write_tree  # tests/ is on sys.path
-from test_compare import framework, result
+from test_uncertainty import framework, result
 
 from scorecard.changes import grade_changes, next_step
 from scorecard.model import Framework, MetricDef, PillarDef

@@ -187,16 +187,16 @@ def _docs(out: Path) -> dict[str, bytes]:
 
 
 def test_data_files_written_in_pieces_are_the_whole_documents(large: Path, tmp_path: Path) -> None:
-    from scorecard.comparisons import COMPARE_DATA_JS, COMPARE_JSON, Comparisons
     from scorecard.export import csv_header, csv_rows, scores_csv_parts
+    from scorecard.opendata import COMPARE_DATA_JS, COMPARE_JSON, OpenData
     from scorecard.pages import Gatherer
 
     project, _ = open_project(large)
     assert project is not None
     scores = facts_of(project, ("public",))["public"]
-    comparisons = Comparisons(Gatherer(project, scores))
-    texts = {path: "".join(text) for path, text in comparisons.data_texts()}
-    whole = json.dumps(comparisons.compare_document(), ensure_ascii=False, separators=(",", ":"))
+    opendata = OpenData(Gatherer(project, scores))
+    texts = {path: "".join(text) for path, text in opendata.data_texts()}
+    whole = json.dumps(opendata.compare_document(), ensure_ascii=False, separators=(",", ":"))
     assert texts[COMPARE_JSON] == whole + "\n"
     assert texts[COMPARE_DATA_JS].startswith("window.")
     script = texts[COMPARE_DATA_JS].split(" = ", 1)[1].removesuffix(";\n")

@@ -24,6 +24,8 @@ from scorecard.parallel import background_result, start_in_background
 
 TABLES_JS = "assets/scorecard-tables.js"
 SITE_CSS = "assets/scorecard-site.css"
+COMPARE_JS = "assets/scorecard-compare.js"
+COMPARE_CSS = "assets/scorecard-compare.css"
 RUNTIME_VEGA = "assets/scorecard-vega.js"
 RUNTIME_SCRIPT = "assets/scorecard-charts.js"
 RUNTIME_STYLE = "assets/scorecard.css"
@@ -130,4 +132,5 @@ def runtime_files() -> dict[str, bytes]:
 
 def site_files() -> dict[str, bytes]:
     """Every file a site ships from here, by path under the docs folder."""
-    return {**runtime_files(), TABLES_JS: asset(TABLES_JS), SITE_CSS: asset(SITE_CSS)}
+    shipped = (TABLES_JS, SITE_CSS, COMPARE_JS, COMPARE_CSS)
+    return {**runtime_files(), **{path: asset(path) for path in shipped}}

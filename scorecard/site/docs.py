@@ -18,16 +18,25 @@ from typing import Any
 
 import jinja2
 
-from scorecard.comparisons import COMPARE_CSS, COMPARE_JS, Comparisons
+from scorecard.comparing import ComparingPages
 from scorecard.export import scores_csv_parts, scores_json_parts
 from scorecard.facts import ScoreSet
 from scorecard.model import Audience, Project
+from scorecard.opendata import OpenData
 from scorecard.pages import Gatherer, Page
 from scorecard.parallel import Work, can_fork, start, workers
 from scorecard.publications import Publications
 from scorecard.render import render_page
 from scorecard.schema import schemas
-from scorecard.site.assets import RUNTIME_CSS, RUNTIME_JAVASCRIPT, SITE_CSS, TABLES_JS, site_files
+from scorecard.site.assets import (
+    COMPARE_CSS,
+    COMPARE_JS,
+    RUNTIME_CSS,
+    RUNTIME_JAVASCRIPT,
+    SITE_CSS,
+    TABLES_JS,
+    site_files,
+)
 from scorecard.site.report import BuildError, Progress
 from scorecard.text import ascii_page
 
@@ -166,11 +175,11 @@ def gather_audience(
     to write them to as they are made (else they are kept in memory)."""
     audience = scores.audience
     gatherer = Gatherer(project, scores, publications, site_url)
-    comparisons = Comparisons(gatherer)
+    opendata = OpenData(gatherer)
     files = DocsFiles(docs)
     page_paths: list[str] = []
     apart = institution_pages_apart(gatherer, env, files)
-    compared = comparisons.pages()  # compare, peer groups, data dictionary
+    compared = [*ComparingPages(gatherer).pages(), opendata.data_dictionary()]
     # home, institutions, methodology, data; each institution and pillar; the pages compared
     total = 4 + len(gatherer.shown_ids) + len(project.framework.pillars) + len(compared)
     done = 0
@@ -197,7 +206,7 @@ def gather_audience(
     # The data files come after the institution pages: made meanwhile, they would touch, and
     # so copy, much of the memory this process shares with the workers (at 6,000 x 20 the
     # build's peak grew by about 430 MB, to 1.85 GB, for 9 s less).
-    _write_data_files(files, audience, scores, publications, comparisons)
+    _write_data_files(files, audience, scores, publications, opendata)
 
     fw = project.framework
     nav: list[Any] = [
@@ -241,20 +250,20 @@ def _write_data_files(
     audience: Audience,
     scores: ScoreSet,
     publications: Publications | None,
-    comparisons: Comparisons,
+    opendata: OpenData,
 ) -> None:
     """Every score as JSON and CSV, the compare page's data, badges, schemas, scripts and
     styles; the large ones written a piece at a time."""
 
     def institution_file(inst_id: str, results: list[str]) -> None:
-        files[f"data/institutions/{inst_id}.json"] = comparisons.institution_json(inst_id, results)
+        files[f"data/institutions/{inst_id}.json"] = opendata.institution_json(inst_id, results)
 
     # Each result is written once, as JSON, into data/scores.json and its institution's file.
     parts = scores_json_parts(scores, publications, compact=True, each_institution=institution_file)
     files.write_parts("data/scores.json", parts)
-    for path, text in comparisons.data_texts():
+    for path, text in opendata.data_texts():
         files.write_parts(path, text)
-    files.update(comparisons.files())
+    files.update(opendata.badges())
     files.write_parts("data/scores.csv", scores_csv_parts(scores))
     for name, schema in schemas().items():
         files[f"data/schemas/{name}"] = (json.dumps(schema, indent=2) + "\n").encode("utf-8")
