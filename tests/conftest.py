@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +110,30 @@ def _audit_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     import os
 
     os.environ["SCORECARD_CACHE_DIR"] = str(tmp_path_factory.mktemp("audit-cache"))
+
+
+@dataclass(frozen=True)
+class ExampleSite:
+    """The example project's two sites, built once for the whole test session."""
+
+    out: Path  # out/public and out/internal
+    url: str  # where out/ is served: {url}public/..., {url}internal/...
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExampleSite]:
+    """The example project at the repository root, built by `scorecard build` (both audiences)
+    with ``site_url`` at the address its public site is served on (Material's instant
+    navigation takes over only links of the site at that address), and served on 127.0.0.1.
+    Tests that only read it share it; a test that changes it makes its own."""
+    from browser import serve
+    from site_helpers import build, copy_example
+
+    root = tmp_path_factory.mktemp("example-site")
+    with serve(root / "out") as url:
+        copy_example(root, site_url=f"{url}public/")
+        result = build(root, root / "out", "both")
+        assert_clean_exit(result, 0)
+        assert "built the public site" in result.output
+        assert "built the internal site" in result.output
+        yield ExampleSite(root / "out", url)

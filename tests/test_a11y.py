@@ -16,13 +16,12 @@ from typing import Any
 
 import pytest
 import vl_convert
-from browser import Session, browser_page, serve  # tests/ is on sys.path (no __init__.py)
-from site_helpers import copy_example
+from browser import Session, browser_page  # tests/ is on sys.path (no __init__.py)
+from conftest import ExampleSite
 
 from scorecard import charts
 from scorecard.context import plain_summary
 from scorecard.score import OverallResult
-from scorecard.site import build_site
 from scorecard.site.assets import SITE_CSS, asset_text
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -51,12 +50,9 @@ RUN_AXE = """async (disabled) => {
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The example's two sites, built once and served; yields the URL of the folder."""
-    root = copy_example(tmp_path_factory.mktemp("a11y"))
-    build_site(root, root / "out", ("public", "internal"))
-    with serve(root / "out") as base:
-        yield base
+def sites(example_site: ExampleSite) -> str:
+    """The example's two sites, served; the URL of the folder that holds both."""
+    return example_site.url
 
 
 @pytest.fixture(scope="module", params=["light", "dark"])

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
-from browser import Session, browser_page, serve  # tests/ is on sys.path (no __init__.py)
-from site_helpers import REPO, copy_example, site_texts
-
-from scorecard.site import build_site
+from browser import Session, browser_page  # tests/ is on sys.path (no __init__.py)
+from conftest import ExampleSite
+from site_helpers import REPO, site_texts
 
 READY = "[data-scorecard-compare][data-state='ready']"
 CHOSEN = ["tansyford", "everlythorpe", "peer-a", "nettlevale"]
@@ -24,14 +22,10 @@ NAMES = [
 
 
 @pytest.fixture(scope="module")
-def public_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The example's public site, built with ``site_url`` at the address it is served on (so
-    that Material's instant navigation takes over its links); yields (URL, folder)."""
-    root = tmp_path_factory.mktemp("compare-example")
-    with serve(root / "out" / "public") as base:
-        copy_example(root, site_url=base)
-        build_site(root, root / "out", ("public",))
-        yield base, root / "out" / "public"
+def public_site(example_site: ExampleSite) -> tuple[str, Path]:
+    """The example's public site, served, built with ``site_url`` at its address (so that
+    Material's instant navigation takes over its links); (URL, folder)."""
+    return f"{example_site.url}public/", example_site.out / "public"
 
 
 def _header(session: Session) -> list[str]:

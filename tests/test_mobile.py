@@ -6,10 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import Session, browser_page, serve  # tests/ is on sys.path (no __init__.py)
-from site_helpers import copy_example
-
-from scorecard.site import build_site
+from browser import Session, browser_page  # tests/ is on sys.path (no __init__.py)
+from conftest import ExampleSite
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 PHONE = 375
@@ -36,12 +34,9 @@ TABLE_BOXES = """() => [...document.querySelectorAll("article table")].map((tabl
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The example's public site, built once and served; yields its URL."""
-    root = copy_example(tmp_path_factory.mktemp("mobile"))
-    build_site(root, root / "out", ("public",))
-    with serve(root / "out" / "public") as base:
-        yield base
+def site(example_site: ExampleSite) -> str:
+    """The example's public site, served; its URL."""
+    return f"{example_site.url}public/"
 
 
 @pytest.fixture(scope="module")

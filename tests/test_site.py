@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import assert_clean_exit
+from conftest import ExampleSite, assert_clean_exit
 from site_helpers import (  # tests/ is on sys.path (no __init__.py)
     BANNER,
     HOSTILE_INTERNAL,
@@ -23,7 +23,6 @@ from site_helpers import (  # tests/ is on sys.path (no __init__.py)
     REPO,
     build,
     chart_spec,
-    copy_example,
     evaluated,
     hostile_files,
     html_pages,
@@ -48,14 +47,9 @@ AUDIENCES = ["public", "internal"]
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example project built with ``--audience both``; returns the output folder."""
-    root = copy_example(tmp_path_factory.mktemp("example"))
-    result = build(root, root / "out", "both")
-    assert result.exit_code == 0, result.output
-    assert "built the public site" in result.output
-    assert "built the internal site" in result.output
-    return root / "out"
+def example(example_site: ExampleSite) -> Path:
+    """The example project built with ``--audience both``; the output folder."""
+    return example_site.out
 
 
 def _institutions() -> dict[str, dict[str, Any]]:

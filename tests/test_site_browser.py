@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from browser import Session, browser_page, serve  # tests/ is on sys.path (no __init__.py)
+from conftest import ExampleSite
 from site_helpers import (
     HOSTILE_INTERNAL,
     HOSTILE_NAME,
     HOSTILE_PUBLIC,
-    copy_example,
     hostile_files,
     write_tree,
 )
@@ -23,17 +23,10 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 
 
 @pytest.fixture(scope="module")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The example's public site, served on 127.0.0.1; yields its URL.
-
-    Material's instant navigation only takes over links that sitemap.xml lists, and those URLs
-    come from ``site_url``: the project is built with ``site_url`` set to the served address.
-    """
-    root = tmp_path_factory.mktemp("browser-example")
-    with serve(root / "out" / "public") as base:
-        copy_example(root, site_url=base)
-        build_site(root, root / "out", ("public",))
-        yield base
+def example_public(example_site: ExampleSite) -> str:
+    """The example's public site, served on 127.0.0.1, built with ``site_url`` at that address
+    (Material's instant navigation only takes over links that sitemap.xml lists); its URL."""
+    return f"{example_site.url}public/"
 
 
 @pytest.fixture(scope="module")
@@ -78,10 +71,10 @@ def _overall(text: str) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def test_public_site_works_in_chromium(example_site: str, browser: Session) -> None:
+def test_public_site_works_in_chromium(example_public: str, browser: Session) -> None:
     page = browser.page
     ARTIFACTS.mkdir(exist_ok=True)
-    page.goto(example_site)
+    page.goto(example_public)
     assert _wait_for_charts(browser, "chart-heatmap") >= 1
     page.screenshot(path=ARTIFACTS / "site-home.png", full_page=True)
 
@@ -122,7 +115,7 @@ def test_public_site_works_in_chromium(example_site: str, browser: Session) -> N
     assert page.evaluate("window.__stillHere === true"), "navigation was not instant"
 
     # And an institution page opened directly.
-    page.goto(example_site + "institutions/quillcrest/")
+    page.goto(example_public + "institutions/quillcrest/")
     _wait_for_charts(browser, "chart-pillars", "chart-trend")
     assert browser.problems() == []
 
