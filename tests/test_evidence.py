@@ -22,6 +22,7 @@ from scorecard.evidence import (
     Estimate,
     Evidence,
     LevelRow,
+    Sample,
     evidence_of,
     favourable,
     rank,
@@ -292,6 +293,17 @@ def test_slope_interval_and_band_are_those_of_a_plain_computation(view: str) -> 
         assert point.fitted == pytest.approx(intercept + slope * point.x, rel=1e-9)
         assert point.low == pytest.approx(plain_percentile(at, 0.025), rel=1e-9)
         assert point.high == pytest.approx(plain_percentile(at, 0.975), rel=1e-9)
+
+
+def test_beyond_32768_institutions_draws_are_made_by_choices() -> None:
+    rng = random.Random(4)
+    groups = [[(rng.gauss(0, 1), rng.gauss(0, 1))] for _ in range(40_000)]
+    fits = Sample.of(groups).resampled(2, seed=5)
+    drawing = random.Random(5)
+    for fit in fits:
+        drawn = drawing.choices(range(len(groups)), k=len(groups))
+        assert fit[1] == pytest.approx(plain_line([groups[i][0] for i in drawn])[1], rel=1e-9)
+    assert len(fits) == 2
 
 
 def test_consecutive_scored_periods_skip_a_period_without_both() -> None:
