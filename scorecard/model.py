@@ -79,6 +79,20 @@ class Suppression(FileModel):
     min_n_internal: int = 5
 
 
+class EvidenceThresholds(FileModel):
+    """How much data a link between a pillar and an outcome needs before it is estimated
+    (``scorecard.evidence``). No score depends on these."""
+
+    min_institutions: int = Field(
+        5, ge=2, description="institutions with data, at least, before a link is estimated"
+    )
+    min_pairs: int = Field(
+        20,
+        ge=3,
+        description="pairs of consecutive periods (or, for one period, institutions) at least",
+    )
+
+
 class FrameworkFile(FileModel):
     """The built-in framework file, and a project's framework after it is merged over it."""
 
@@ -90,6 +104,11 @@ class FrameworkFile(FileModel):
     )
     suppression: Suppression = Suppression()
     overall_min_pillars: int = 4
+    evidence: EvidenceThresholds = Field(
+        EvidenceThresholds(),
+        description="how much data the evidence of links between pillars and outcomes needs; "
+        "no score depends on it, so it is no part of the framework's version or hash",
+    )
     references: dict[str, str] = Field(default_factory=dict)
     pillars: dict[str, PillarDef]
     metrics: dict[str, MetricDef]
@@ -108,6 +127,7 @@ class FrameworkOverrides(FileModel):
     grades: dict[str, float] | None = None
     suppression: Suppression | None = None
     overall_min_pillars: int | None = None
+    evidence: EvidenceThresholds | None = None
     references: dict[str, str] = Field(default_factory=dict)
     pillars: dict[str, dict[str, Any]] = Field(default_factory=dict)
     metrics: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -127,6 +147,7 @@ class Framework:
     references: dict[str, str]
     pillars: dict[str, PillarDef]
     metrics: dict[str, MetricDef]
+    evidence: EvidenceThresholds = field(default_factory=EvidenceThresholds)
 
     @cached_property
     def metrics_by_pillar(self) -> dict[str, list[str]]:

@@ -19,6 +19,12 @@ from scorecard.model import (
 )
 from scorecard.validate.fields import check_model, long_texts
 
+#: Sections of the framework that no score depends on. They are no part of its version or of
+#: its hash, which say what the scores were computed with: a build compares the hash with the
+#: one it published before to tell a change of the framework from a change of the data, and
+#: keeps its scored audits while the hash stays the same.
+UNSCORED = {"evidence"}
+
 
 def builtin_framework_document() -> Document:
     raw = resources.files("scorecard").joinpath("builtin/framework.yml").read_bytes()
@@ -36,12 +42,15 @@ def _merge(base: dict[str, Any], over: FrameworkOverrides) -> dict[str, Any]:
             merged[key] = value
     if over.suppression is not None:
         merged["suppression"] = over.suppression.model_dump()
+    if over.evidence is not None:
+        given = over.evidence.model_dump(exclude_unset=True)
+        merged["evidence"] = {**merged.get("evidence", {}), **given}
     merged["references"].update(over.references)
     for section in ("pillars", "metrics"):
         for item_id, fields in getattr(over, section).items():
             merged[section][item_id] = {**merged[section].get(item_id, {}), **fields}
     if over.version is None and over.extends == "builtin":
-        changed = over.model_dump(exclude_defaults=True, exclude={"extends"})
+        changed = over.model_dump(exclude_defaults=True, exclude={"extends", *UNSCORED})
         if changed:
             merged["version"] = f"{base.get('version', '0')}+project"
     return merged
@@ -93,7 +102,9 @@ def check_framework(
     findings += _framework_meaning(doc, file)
     if any(f.severity == "error" for f in findings):
         return None, findings
-    canonical = json.dumps(file.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    canonical = json.dumps(
+        file.model_dump(mode="json", exclude=UNSCORED), sort_keys=True, separators=(",", ":")
+    )
     grades = tuple(file.grades.items())
     return (
         Framework(
@@ -107,6 +118,7 @@ def check_framework(
             references=dict(file.references),
             pillars=dict(file.pillars),
             metrics=dict(file.metrics),
+            evidence=file.evidence,
         ),
         findings,
     )
