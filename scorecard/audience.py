@@ -51,13 +51,25 @@ def threshold(framework: Framework, audience: Audience) -> int:
 def observe(
     entry: MetricEntry, default: Visibility, audience: Audience, framework: Framework
 ) -> Observation:
-    """What ``audience`` sees of one metric entry: its value, a status, or nothing."""
+    """What ``audience`` sees of one metric entry: its value, a status, or that it was kept
+    back.
+
+    An entry the audience may not see keeps its status (not reported, not applicable) without
+    its reason; a value is `withheld`, unless its n is below the audience's threshold, where
+    it is suppressed as it would be if it were shown: suppression protects respondents and is
+    never the institution's choice.
+    """
+    limit = threshold(framework, audience)
+    small = entry.n is not None and entry.n < limit
     if not may_see(audience, entry.visibility or default):
-        return Observation("missing")
+        if entry.status is not None:
+            return Observation(entry.status)
+        if small:
+            return Observation("suppressed", reason=f"n < {limit}")
+        return Observation("withheld")
     if entry.status is not None:
         return Observation(entry.status, reason=entry.reason)
-    limit = threshold(framework, audience)
-    if entry.n is not None and entry.n < limit:
+    if small:
         return Observation("suppressed", reason=f"n < {limit}")
     value = entry.value
     return Observation("reported", value, entry.n, entry.positive)

@@ -34,6 +34,10 @@ def _pillar(p: PillarResult) -> dict[str, Any]:
     out: dict[str, Any] = {"score": r2(p.score), "grade": p.grade, "coverage": r2(p.coverage)}
     if p.status != "scored":
         out["status"] = p.status
+    if p.withheld:
+        out["withheld"] = r2(p.withheld)
+    if p.score is None and p.counted is not None:
+        out["counted"] = r2(p.counted)  # what the overall score counts for it
     return out
 
 

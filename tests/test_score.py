@@ -560,8 +560,9 @@ def test_a_suppressed_value_is_missing_for_scoring(make_project: MakeProject) ->
 
     assert public.metrics["safety.speak_up"] == MetricResult("suppressed", reason="n < 10")
     assert public.pillars["safety"] == PillarResult(None, None, 0.0, "insufficient-data")
-    # Four core pillars are left: the public overall is their weighted mean.
-    assert public.overall.score == pytest.approx((62.5 + 100 / 3 + 70 + 2 * 90) / 5)
+    # Four core pillars are left: the public overall is their weighted mean (mission with its
+    # withheld value at 0).
+    assert public.overall.score == pytest.approx((62.5 + 25 + 70 + 2 * 90) / 5)
     assert public.overall.coverage == pytest.approx((4 / 6 + 0.75 + 1 + 0 + 2) / 6)
 
     speak_up = internal.metrics["safety.speak_up"]
@@ -572,17 +573,17 @@ def test_a_suppressed_value_is_missing_for_scoring(make_project: MakeProject) ->
     assert internal.overall.score == pytest.approx((62.5 + 37.5 + 70 + safety + 2 * 90) / 6)
 
 
-def test_an_internal_metric_is_missing_in_public_and_keeps_its_weight(
+def test_an_internal_metric_is_withheld_in_public_scores_0_and_is_not_reported_for_coverage(
     make_project: MakeProject,
 ) -> None:
     project = write_project(make_project, AUDIT)
     public = facts_of(project, ("public",))["public"].results[0]
     internal = facts_of(project, ("internal",))["internal"].results[0]
 
-    assert public.metrics["mission.b"] == MetricResult("missing")
+    assert public.metrics["mission.b"] == MetricResult("withheld", score=0.0)
     mission = public.pillars["mission"]
-    assert mission.score == pytest.approx(100 / 3)
-    assert (mission.grade, mission.coverage) == ("F", 0.75)
+    assert mission.score == pytest.approx(100 / 4)  # (100 + 0 + 0 + 0 withheld) / 4
+    assert (mission.grade, mission.coverage, mission.withheld) == ("F", 0.75, 0.25)
     assert internal.metrics["mission.b"].score == 50.0
     assert internal.pillars["mission"].score == pytest.approx(37.5)
     assert internal.pillars["mission"].coverage == 1.0
@@ -618,7 +619,7 @@ def test_public_scores_can_be_recomputed_from_public_data(make_project: MakeProj
     project = write_project(make_project, AUDIT)
     document = json.loads(scores_json(facts_of(project, ("public",))["public"]))
     metrics = document["results"][0]["metrics"]
-    assert metrics["mission.b"] == {"value": None, "score": None, "status": "missing"}
+    assert metrics["mission.b"] == {"value": None, "score": 0.0, "status": "withheld"}
     assert metrics["safety.speak_up"] == {
         "value": None,
         "score": None,
@@ -626,7 +627,8 @@ def test_public_scores_can_be_recomputed_from_public_data(make_project: MakeProj
         "reason": "n < 10",
     }
     assert document["results"][0]["pillars"]["mission"] == {
-        "score": 33.33,
+        "score": 25.0,
         "grade": "F",
         "coverage": 0.75,
+        "withheld": 0.25,
     }
