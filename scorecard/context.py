@@ -19,6 +19,9 @@ from scorecard.facts import ScoreSet
 from scorecard.model import Audience, Framework, MetricDef
 from scorecard.score import MetricResult, OverallResult, PillarResult, Result
 from scorecard.wording import (
+    INSUFFICIENT,
+    STATUS_TEXT,
+    absent_words,
     fmt,
     percent_share,
     signed,
@@ -41,6 +44,9 @@ class Site:
     framework_version: str
     framework_sha256: str
     latest_period: str
+    #: each word for an absent value, and what it means: the legend of a page that shows one
+    absent: list[tuple[str, str]] = field(default_factory=list)
+    withheld: str = "zero"  # how the public scores count withheld values (framework.yml)
 
 
 @dataclass(frozen=True)
@@ -106,8 +112,10 @@ class MetricRow:
     n: str
     interval: str
     source: str
-    status: str
+    status: str  # "reported", or the word for the absent value with its reason
     note: str  # internal only; empty in public
+    word: str = ""  # the word for an absent value, without its reason ("" when reported)
+    reason: str = ""  # why it does not apply, for a not-applicable metric
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,17 @@ class PillarSection:
     url: str
     score: Score
     metrics: list[MetricRow]
+    public: Score | None = None  # internal site: the score the public site shows for it
+
+
+@dataclass(frozen=True)
+class PublicView:
+    """On the internal page: what the public site shows of the same audit."""
+
+    shown: bool  # the institution is published (by name or anonymously)
+    name: str  # as the public site names it ("Peer B" when anonymous)
+    overall: Score | None
+    withheld: list[str]  # the metrics the audit keeps back from the public, by name
 
 
 @dataclass(frozen=True)
@@ -173,6 +192,7 @@ class InstitutionContext:
     badge: BadgeView | None = None  # the SVG badges and the snippet to embed them
     peer_group_url: str = ""  # the peer group's page, ranked in tiers
     searchable: bool = True  # in the site's search index (not above pages.SEARCHED_UP_TO)
+    public: PublicView | None = None  # internal site: the public scores of the same audit
 
 
 @dataclass(frozen=True)
@@ -263,7 +283,7 @@ def score_of(result: PillarResult | None) -> Score:
     if result is None:
         return Score(None, "not reported", None, "0 %", "insufficient-data")
     if result.score is None:
-        return Score(None, "insufficient data", None, percent_share(result.coverage), result.status)
+        return Score(None, INSUFFICIENT, None, percent_share(result.coverage), result.status)
     return Score(
         result.score, fmt(result.score), result.grade, percent_share(result.coverage), "scored"
     )
@@ -272,7 +292,7 @@ def score_of(result: PillarResult | None) -> Score:
 def overall_of(result: Result) -> Score:
     o = result.overall
     if o.score is None:
-        return Score(None, "no overall score", None, percent_share(o.coverage), "insufficient-data")
+        return Score(None, INSUFFICIENT, None, percent_share(o.coverage), "insufficient-data")
     return Score(o.score, fmt(o.score), o.grade, percent_share(o.coverage), "scored")
 
 
@@ -297,6 +317,11 @@ def metric_row(
         source=source,
         status=status_text(result),
         note=note,
+        word=""
+        if result.status == "reported"
+        else STATUS_TEXT[result.status]
+        + (f" ({result.reason})" if result.status == "suppressed" and result.reason else ""),
+        reason=(result.reason or "") if result.status == "not-applicable" else "",
     )
 
 
@@ -318,6 +343,10 @@ def site_of(scores: ScoreSet) -> Site:
         framework_version=fw.version,
         framework_sha256=fw.sha256,
         latest_period=latest.period if latest else "",
+        absent=absent_words(
+            fw.min_n_public if scores.audience == "public" else fw.min_n_internal, fw.withheld
+        ),
+        withheld=fw.withheld,
     )
 
 

@@ -22,6 +22,7 @@ from scorecard.score import (
     metrics_json,
     r2,
 )
+from scorecard.wording import INSUFFICIENT
 
 FORMAT = "scorecard-scores/1"
 
@@ -203,7 +204,7 @@ def scores_table(scores: ScoreSet) -> str:
     rows: list[list[str]] = []
     for r in scores.results:
         o = r.overall
-        overall = f"{r1(o.score)} {o.grade}" if o.score is not None else "n/a"
+        overall = f"{r1(o.score)} {o.grade}" if o.score is not None else INSUFFICIENT
         trend = "" if o.trend is None else f"{o.trend:+.1f}".replace("-0.0", "+0.0")
         row = [r.institution, r.period, overall, f"{o.coverage:.0%}", trend]
         row.append("" if o.peer_percentile is None else f"{o.peer_percentile:.0f}")
@@ -212,7 +213,7 @@ def scores_table(scores: ScoreSet) -> str:
             if p is None:
                 row.append("")
             elif p.score is None:
-                row.append("insuff.")
+                row.append(INSUFFICIENT)
             else:
                 row.append(f"{r1(p.score)} {p.grade}")
         rows.append(row)

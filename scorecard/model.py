@@ -305,11 +305,12 @@ class Audit:
     file: str
     audited: date
     stored: bytes = field(default=b"", repr=False, compare=False)
+    visibility: Visibility = "public"  # the file's own: its items' default
 
     @classmethod
     def of(cls, institution: str, period: Period, file: str, data: AuditFile) -> Audit:
         """An audit whose model is at hand."""
-        audit = cls(institution, period, file, data.audited)
+        audit = cls(institution, period, file, data.audited, visibility=data.visibility)
         audit.__dict__["data"] = data
         return audit
 

@@ -39,6 +39,7 @@ from scorecard.context import (
     PillarHead,
     PillarInstitutionRow,
     PillarSection,
+    PublicView,
     Site,
     UnitRow,
     change_view,
@@ -56,7 +57,7 @@ from scorecard.model import Audit, Framework, Institution, Project, Source
 from scorecard.publications import Publications, framework_marks
 from scorecard.score import MetricResult, Result, score_metric
 from scorecard.uncertainty import Move, group_slugs, movers
-from scorecard.wording import floor_text, fmt, number, signed, target_text
+from scorecard.wording import STATUS_TEXT, floor_text, fmt, number, signed, target_text
 
 MOVERS = 5
 HEATMAP_UP_TO = 60  # more institutions than this: no heat map on the home page, only the table
@@ -111,9 +112,18 @@ class Gatherer:
         scores: ScoreSet,
         publications: Publications | None = None,
         site_url: str = "",
+        public: ScoreSet | None = None,
     ) -> None:
         self.project = project
         self.scores = scores
+        #: on the internal site: the public scores, shown beside the internal ones, by
+        #: (institution, period)
+        self.public = public if scores.audience == "internal" else None
+        self.public_results: dict[tuple[str, str], Result] = {}
+        if self.public is not None:
+            real = {ident.id: real_id for real_id, ident in self.public.identities.items()}
+            for result in self.public.results:
+                self.public_results[(real[result.institution], result.period)] = result
         self.site_url = site_address(site_url)  # for the badge snippets
         # what the previous build published under another framework (scorecard.publications)
         self.publications: Publications = publications or {}
@@ -155,6 +165,18 @@ class Gatherer:
         """What this audience may learn of the institution shown as ``inst_id`` itself."""
         real = self.real[inst_id]
         return shown_facts(real, self.scores.identities[real.id])
+
+    def public_view(self, inst_id: str, r: Result) -> PublicView | None:
+        """On the internal site: what the public site shows of the same audit."""
+        if self.public is None:
+            return None
+        identity = self.public.identities.get(inst_id)
+        seen = self.public_results.get((inst_id, r.period))
+        if identity is None or seen is None:
+            return PublicView(False, "", None, [])
+        fw = self.framework
+        withheld = [fw.metrics[m].name for m, x in seen.metrics.items() if x.status == "withheld"]
+        return PublicView(True, identity.name, overall_of(seen), withheld)
 
     def _row(self, inst_id: str, prefix: str) -> InstitutionRow:
         r = self.latest[inst_id]
@@ -266,7 +288,9 @@ class Gatherer:
         anonymous = self.scores.identities[inst.id].anonymous
         if anonymous:
             view = anonymised(view)
-        sections = [self._section(pid, r, view) for pid in fw.pillars if pid in r.pillars]
+        public = self.public_view(inst_id, r)
+        seen = self.public_results.get((inst_id, r.period)) if public else None
+        sections = [self._section(pid, r, view, seen) for pid in fw.pillars if pid in r.pillars]
         peers = self._spread((r.peer_group, r.period))
         history = self.history[inst_id]
         trend_rows: list[tuple[str, str, float | None]] = []
@@ -329,7 +353,7 @@ class Gatherer:
             facts=facts,
             website=shown.website or "",
             period=r.period,
-            audited=audit.audited.isoformat(),
+            audited=view.audited.isoformat() if view.audited else "",
             auditor="" if anonymous else view.auditor,
             overall=overall_of(r),
             trend=signed(r.overall.trend),
@@ -355,6 +379,7 @@ class Gatherer:
             charts=chart_map,
             summary=summary,
             searchable=self.searched,
+            public=public,
             **self._explained(inst_id),
         )
         return Page(
@@ -386,7 +411,9 @@ class Gatherer:
             text += f" ({source.kind.replace('-', ' ')})"
         return text
 
-    def _section(self, pid: str, r: Result, view: AuditView) -> PillarSection:
+    def _section(
+        self, pid: str, r: Result, view: AuditView, public: Result | None = None
+    ) -> PillarSection:
         fw = self.framework
         pillar = fw.pillars[pid]
         entries = view.audit.data.metrics
@@ -413,6 +440,7 @@ class Gatherer:
             url=f"../pillars/{pid}.md",
             score=score_of(r.pillars.get(pid)),
             metrics=rows,
+            public=score_of(public.pillars.get(pid)) if public else None,
         )
 
     def _units(self, view: AuditView) -> list[UnitRow]:
@@ -448,7 +476,7 @@ class Gatherer:
                     url=f"../institutions/{inst_id}.md",
                     period=r.period,
                     score=score,
-                    metrics=[fmt(r.metrics[m].score) if m in r.metrics else "" for m in metric_ids],
+                    metrics=[_cell(r.metrics.get(m)) for m in metric_ids],
                 )
             )
         dist = charts.distribution([(row.name, row.score.value) for row in rows], highlight=[])
@@ -613,3 +641,10 @@ def gather(
         if progress:
             progress(1)
     return out
+
+
+def _cell(result: MetricResult | None) -> str:
+    """A metric in a pillar page's table: its score, or the word for why there is none."""
+    if result is None:
+        return STATUS_TEXT["missing"]
+    return fmt(result.score) if result.status == "reported" else STATUS_TEXT[result.status]

@@ -57,13 +57,21 @@ def floor_text(metric: MetricDef) -> str:
     return f"{number(metric.floor)} {unit}".strip()
 
 
+# --- absent values: one word for each kind, everywhere ------------------------------------
+
+#: A metric's status as pages, packets, charts and their text alternatives say it. The data
+#: files keep the status itself (`missing` and `not-reported` both read "not reported": the
+#: audit gives no value either way).
 STATUS_TEXT = {
     "reported": "reported",
-    "missing": "missing",
+    "missing": "not reported",
     "not-reported": "not reported",
     "not-applicable": "not applicable",
     "suppressed": "suppressed",
+    "withheld": "withheld",
 }
+#: A pillar, section or overall score that the data cannot carry.
+INSUFFICIENT = "insufficient data"
 
 
 def status_text(result: MetricResult) -> str:
@@ -73,3 +81,26 @@ def status_text(result: MetricResult) -> str:
     if result.status == "not-applicable" and result.reason:
         return f"not applicable: {result.reason}"
     return text
+
+
+def absent_words(min_n: int, withheld: str) -> list[tuple[str, str]]:
+    """Each word for an absent value and what it means, for the legend of a page; ``min_n``:
+    the audience's suppression threshold; ``withheld``: the framework's policy."""
+    kept = (
+        "it scores 0 in the public scores and counts as not reported for coverage"
+        if withheld == "zero"
+        else "it stays in the pillar's weight unscored, as if not reported"
+    )
+    return [
+        ("not reported", "the audit gives no value"),
+        ("not applicable", "it does not apply to this institution; it leaves the pillar's weight"),
+        ("withheld", f"the institution reported it but kept it back from the public: {kept}"),
+        (
+            f"suppressed (n < {min_n})",
+            "too few respondents to show it without exposing them; it counts as not reported",
+        ),
+        (
+            INSUFFICIENT,
+            "less than half of a pillar's weight is reported: no score and no grade, never a zero",
+        ),
+    ]

@@ -311,7 +311,7 @@ def test_public_scores_leave_out_internal_metrics(canary_site: Path) -> None:
         result = next(r for r in data["results"] if r["institution"] == "alderbank")
         return dict(result["metrics"]["admin.ehr_time_per_8h"])
 
-    assert metric("public") == {"value": None, "score": None, "status": "missing"}
+    assert metric("public") == {"value": None, "score": 0.0, "status": "withheld"}
     assert metric("internal")["value"] == INTERNAL_VALUE
     assert str(INTERNAL_VALUE) not in (canary_site / "public" / "data" / "scores.json").read_text()
     assert str(INTERNAL_VALUE) not in page_text(
