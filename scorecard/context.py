@@ -22,6 +22,7 @@ from scorecard.wording import (
     INSUFFICIENT,
     STATUS_TEXT,
     absent_words,
+    extremes,
     fmt,
     percent_share,
     signed,
@@ -78,7 +79,7 @@ class Mover:
     name: str
     url: str
     change: float
-    change_text: str
+    change_text: str  # "+4.2 (± 1.3)": the change and its uncertainty
     score: Score
     period: str
 
@@ -96,8 +97,9 @@ class HomeContext:
     site: Site
     pillars: list[PillarHead]
     institutions: list[InstitutionRow]
-    rises: list[Mover]
+    rises: list[Mover]  # changes larger than their uncertainty only
     falls: list[Mover]
+    unclear: int  # institutions whose latest change is within its uncertainty
     heatmap: Markup  # empty above pages.HEATMAP_UP_TO institutions: the table holds the grades
     user_pages: list[tuple[str, str]]
 
@@ -143,7 +145,8 @@ class PublicView:
 class PeriodRow:
     period: str
     overall: Score
-    trend: str
+    trend: str  # "+4.2 (± 1.3)"; "" for the first scored period
+    unclear: bool = False  # the change is within its uncertainty: no clear change
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,7 @@ class PillarContext:
     median: str
     rises: list[Mover] = field(default_factory=list)  # biggest changes of this pillar's score
     falls: list[Mover] = field(default_factory=list)
+    unclear: int = 0  # institutions whose change is within its uncertainty
 
 
 @dataclass(frozen=True)
@@ -379,6 +383,7 @@ def plain_summary(
     *,
     previous: str | None = None,
     previous_months: int | None = None,
+    trend_uncertainty: float | None = None,
     min_pillars: int = 4,
 ) -> str:
     """Two sentences in plain words: the overall score and its change, then the pillars.
@@ -401,6 +406,12 @@ def plain_summary(
             first += ", its first overall score."
         elif round(overall.trend, 1) == 0:
             first += f", unchanged from {_previous_text(previous, previous_months)}."
+        elif trend_uncertainty is not None and abs(overall.trend) < trend_uncertainty:
+            first += (
+                f", no clear change from {_previous_text(previous, previous_months)}: "
+                f"{signed(overall.trend)} points, within the scores' uncertainty "
+                f"(± {fmt(trend_uncertainty)})."
+            )
         else:
             way = "up" if overall.trend > 0 else "down"
             points = abs(overall.trend)
@@ -410,10 +421,9 @@ def plain_summary(
             )
     scored = [(pillar, score) for pillar, score in core if score is not None]
     if len(scored) >= 2:
-        best = max(scored, key=lambda item: item[1])
-        worst = min(scored, key=lambda item: item[1])
+        best, worst = extremes(scored)
         second = (
-            f"It is strongest on {best[0]} and weakest on {worst[0]}, "
+            f"Of its core pillars, it is strongest on {best} and weakest on {worst}, "
             f"with {reported} of the measures reported."
         )
     elif scored:

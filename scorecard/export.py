@@ -158,6 +158,7 @@ def csv_header(scores: ScoreSet) -> list[str]:
     head += ["trend", "peer_percentile"]
     for pillar in scores.framework.pillars:
         head += [f"{pillar}_score", f"{pillar}_grade", f"{pillar}_coverage"]
+        head += [f"{pillar}_status", f"{pillar}_withheld"]
     return head
 
 
@@ -175,7 +176,10 @@ def csv_rows(scores: ScoreSet) -> Iterator[list[str]]:
         row += [cell(o.trend), cell(o.peer_percentile)]
         for pillar in scores.framework.pillars:
             p = r.pillars.get(pillar)
-            row += [cell(p.score), cell(p.grade), cell(p.coverage)] if p else ["", "", ""]
+            if p is None:  # a section the audit does not report
+                row += ["", "", "", "not-reported", ""]
+                continue
+            row += [cell(p.score), cell(p.grade), cell(p.coverage), p.status, cell(p.withheld)]
         yield row
 
 

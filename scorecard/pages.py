@@ -56,8 +56,16 @@ from scorecard.facts import ScoreSet
 from scorecard.model import Audit, Framework, Institution, Project, Source
 from scorecard.publications import Publications, framework_marks
 from scorecard.score import MetricResult, Result, score_metric
-from scorecard.uncertainty import Move, group_slugs, movers
-from scorecard.wording import STATUS_TEXT, floor_text, fmt, number, signed, target_text
+from scorecard.uncertainty import Move, group_slugs, latest_move, movers, moves
+from scorecard.wording import (
+    STATUS_TEXT,
+    floor_text,
+    fmt,
+    number,
+    signed,
+    target_text,
+    uncertain_change,
+)
 
 MOVERS = 5
 HEATMAP_UP_TO = 60  # more institutions than this: no heat map on the home page, only the table
@@ -197,25 +205,30 @@ class Gatherer:
             for pid, p in self.framework.pillars.items()
         ]
 
-    def _movers(self, prefix: str) -> tuple[list[Mover], list[Mover]]:
-        movers = []
-        for inst_id in self.shown_ids:
-            r = self.latest[inst_id]
-            if r.overall.trend is not None:
-                movers.append(
-                    Mover(
-                        inst_id,
-                        self.names[inst_id],
-                        f"{prefix}institutions/{inst_id}.md",
-                        r.overall.trend,
-                        signed(r.overall.trend),
-                        overall_of(r),
-                        r.period,
-                    )
-                )
-        rises = sorted((m for m in movers if m.change > 0), key=lambda m: (-m.change, m.name))
-        falls = sorted((m for m in movers if m.change < 0), key=lambda m: (m.change, m.name))
-        return rises[:MOVERS], falls[:MOVERS]
+    def _movers(self, prefix: str, pillar: str | None = None) -> dict[str, Any]:
+        """The biggest clear rises and falls of the overall score (or ``pillar``'s), and how
+        many institutions changed within their uncertainty (`scorecard.uncertainty.movers`)."""
+        found = movers(self.framework, self.history, self.names, pillar, MOVERS)
+
+        def mover(m: Move) -> Mover:
+            r = self.latest[m.institution]
+            score = overall_of(r) if pillar is None else score_of(r.pillars.get(pillar))
+            url = f"{prefix}institutions/{m.institution}.md"
+            return Mover(
+                m.institution,
+                self.names[m.institution],
+                url,
+                m.change,
+                uncertain_change(m.change, m.uncertainty),
+                score,
+                m.period,
+            )
+
+        return {
+            "rises": [mover(m) for m in found.rises],
+            "falls": [mover(m) for m in found.falls],
+            "unclear": found.unclear,
+        }
 
     def _spread(self, key: tuple[str, str]) -> charts.Spread:
         """The overall scores of one peer group in one period, sorted and binned once."""
@@ -251,13 +264,12 @@ class Gatherer:
                 if p.role == "core"
             )
             heatmap = chart_block(heat, "chart-heatmap")
-        rises, falls = self._movers("")
+        moved = self._movers("")
         context = HomeContext(
             site=self.site,
             pillars=self._pillar_heads(""),
             institutions=rows,
-            rises=rises,
-            falls=falls,
+            **moved,
             heatmap=heatmap,
             user_pages=[],
         )
@@ -309,6 +321,7 @@ class Gatherer:
                         for s in sections
                     ],
                     bands=list(fw.grades),
+                    beside=fw.beside_pillars,
                 ),
                 "chart-pillars",
             ),
@@ -332,6 +345,7 @@ class Gatherer:
         if shown.physicians is not None:
             facts.append(("Physicians", f"{shown.physicians:,}"))
         fw_pillars = fw.pillars
+        period_rows = self._period_rows(history)
         summary = plain_summary(
             self.names[inst_id],
             r.period,
@@ -356,14 +370,14 @@ class Gatherer:
             audited=view.audited.isoformat() if view.audited else "",
             auditor="" if anonymous else view.auditor,
             overall=overall_of(r),
-            trend=signed(r.overall.trend),
+            trend=period_rows[-1].trend + (" no clear change" if period_rows[-1].unclear else ""),
             peer_group=r.peer_group,
             peer_percentile=fmt(r.overall.peer_percentile, 0),
             peer_median=fmt(peers.median),
             peer_count=len(peers.scores),
             pillars=[s for s in sections if fw_pillars[s.id].role == "core"],
             beside=[s for s in sections if fw_pillars[s.id].role != "core"],
-            periods=[PeriodRow(h.period, overall_of(h), signed(h.overall.trend)) for h in history],
+            periods=period_rows,
             actions=[
                 ActionRow(
                     title=a.title,
@@ -389,6 +403,16 @@ class Gatherer:
             self.names[inst_id],
         )
 
+    def _period_rows(self, history: list[Result]) -> list[PeriodRow]:
+        """Each period's overall score and its change, marked when within its uncertainty."""
+        changes = {m.period: m for m in moves(self.framework, history)}
+        rows = []
+        for h in history:
+            m = changes.get(h.period)
+            trend = "" if m is None else uncertain_change(m.change, m.uncertainty)
+            rows.append(PeriodRow(h.period, overall_of(h), trend, m is not None and not m.clear))
+        return rows
+
     def _previous(self, inst_id: str, r: Result) -> dict[str, Any]:
         """The period the trend is measured against, and its length when it is the one before."""
         earlier = [h for h in self.history[inst_id] if h.period_order < r.period_order]
@@ -401,7 +425,12 @@ class Gatherer:
         adjacent = (
             12 * then.year + then.start_month + then.months == 12 * now.year + now.start_month
         )
-        return {"previous": before.period, "previous_months": then.months if adjacent else None}
+        move = latest_move(self.framework, self.history[inst_id])
+        return {
+            "previous": before.period,
+            "previous_months": then.months if adjacent else None,
+            "trend_uncertainty": move.uncertainty if move else None,
+        }
 
     def _source_text(self, source: Source | None, source_id: str | None) -> str:
         if source is None:
@@ -492,23 +521,11 @@ class Gatherer:
             institutions=rows,
             distribution=chart_block(dist, f"chart-pillar-{pid}"),
             median=median_text(scores),
-            **self._pillar_movers(pid),
+            **self._movers("../", pid),
         )
         return Page(
             f"pillars/{pid}.md", [f"pillar-{pid}.md.j2", "pillar.md.j2"], context, pillar.name
         )
-
-    def _pillar_movers(self, pid: str) -> dict[str, list[Mover]]:
-        """The biggest rises and falls of one pillar's score (scorecard.uncertainty)."""
-        rises, falls = movers(self.history, self.names, pid, MOVERS)
-
-        def mover(m: Move) -> Mover:
-            score = score_of(self.latest[m.institution].pillars.get(pid))
-            url = f"../institutions/{m.institution}.md"
-            name = self.names[m.institution]
-            return Mover(m.institution, name, url, m.change, signed(m.change), score, m.period)
-
-        return {"rises": [mover(m) for m in rises], "falls": [mover(m) for m in falls]}
 
     def _explained(self, inst_id: str) -> dict[str, Any]:
         """Why the grades changed, the distance to the next grade, and the badges."""

@@ -3,6 +3,8 @@ and one word for each kind of absent value."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from scorecard.model import MetricDef
 from scorecard.score import MetricResult
 
@@ -55,6 +57,20 @@ def floor_text(metric: MetricDef) -> str:
         return ""
     unit = "%" if metric.kind == "percent" else metric.unit
     return f"{number(metric.floor)} {unit}".strip()
+
+
+def uncertain_change(change: float, uncertainty: float) -> str:
+    """A change with its uncertainty: "+4.2 (± 1.3)"; "+0.6 (± 2.1)" is no clear change."""
+    return f"{signed(change)} (± {fmt(uncertainty)})"
+
+
+def extremes(scored: Sequence[tuple[str, float]]) -> tuple[str, str]:
+    """The strongest and the weakest of (name, score) pairs, the first in order on a tie: what
+    a page's summary, its charts' captions and their text alternatives each say, of the core
+    pillars only (outcomes and complex care are named apart)."""
+    best = max(scored, key=lambda item: item[1])
+    worst = min(scored, key=lambda item: item[1])
+    return best[0], worst[0]
 
 
 # --- absent values: one word for each kind, everywhere ------------------------------------

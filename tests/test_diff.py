@@ -149,7 +149,8 @@ def test_diff_markdown_for_a_pull_request(runner: CliRunner, example: Example) -
     assert lines[0] == "### Score changes: HEAD\\~1 → HEAD"
     assert re.fullmatch(
         r"\*\*1 period added; 1 period removed; 1 institution changed; largest move: "
-        rf"Kestrelfold Healthcare −\d+\.\d overall \({example.changed}\)\*\* \(internal scores\)",
+        rf"Kestrelfold Healthcare −\d+\.\d overall \({example.changed}, no clear change\)\*\* "
+        r"\(internal scores\)",
         lines[2],
     ), lines[2]
     table = [line for line in lines if line.startswith("| ")]
@@ -158,7 +159,7 @@ def test_diff_markdown_for_a_pull_request(runner: CliRunner, example: Example) -
     cells = [c.strip() for c in overall.strip("|").split("|")]
     assert cells[:3] == ["Kestrelfold Healthcare", example.changed, "Overall"]
     assert float(cells[3]) > float(cells[4])
-    assert re.fullmatch(r"−\d+\.\d ▼", cells[5])
+    assert re.fullmatch(r"−\d+\.\d \(no clear change: ± \d+\.\d\)", cells[5])
     assert re.fullmatch(r"[A-F]( → [A-F])?", cells[6])
     assert f"| Tansyford Community Hospital | {example.added} | Overall | — |" in out
     assert f"| Quillcrest University Medical Center | {example.removed} | Overall |" in out

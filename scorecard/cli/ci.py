@@ -54,7 +54,9 @@ class _GateValue(click.ParamType):  # type: ignore[type-arg]  # generic from cli
     type=_GateValue("N|ID=N", "parse_limit", tuple),
     multiple=True,
     help="Fail when a score fell by more than N points since the institution's previous scored "
-    "period; N, ID=N or all=N as for --fail-under. Repeatable.",
+    "period; N, ID=N or all=N as for --fail-under. Repeatable. The fall is the change itself: "
+    "one smaller than the scores' uncertainty still counts, though the site calls it no clear "
+    "change (choose N above the uncertainty the pages show to gate on clear falls only).",
 )
 @click.option(
     "--pillar",
