@@ -122,8 +122,10 @@ def display(path: Path, root: Path) -> str:
 # --- the whole project ---------------------------------------------------------------------
 
 
-def open_project(root: Path) -> tuple[Project | None, list[Finding]]:
-    """Read and check every file of the project; the project holds the files that passed."""
+def open_project(root: Path, *, cached: bool = True) -> tuple[Project | None, list[Finding]]:
+    """Read and check every file of the project; the project holds the files that passed.
+    ``cached``: keep what was read for the next run of the same folder (not for a folder that
+    is there once, such as a git revision read into a temporary one)."""
     if not (root / "content").is_dir():
         return None, [
             Finding(
@@ -167,7 +169,7 @@ def open_project(root: Path) -> tuple[Project | None, list[Finding]]:
     reading = Reading(framework, frozenset(known))
     audits: list[Audit] = []
     shown = [(path, display(path, root)) for path in files.audits]
-    for audit, found in read_audits(shown, reading, root):
+    for audit, found in read_audits(shown, reading, root if cached else None):
         findings += found
         if audit is not None and audit.institution in institutions:
             audits.append(audit)
