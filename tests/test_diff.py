@@ -329,3 +329,20 @@ def test_diff_redirected_into_the_job_summary_is_written_once(tmp_path: Path) ->
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("### scorecard validate\n\n### Score changes: HEAD\\~1 → HEAD\n")
     assert text.count("### Score changes") == 1
+
+
+def test_revisions_read_for_a_diff_leave_nothing_in_the_cache(
+    runner: CliRunner, example: Example, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A revision is read into a folder that is there once: caching it would only pile up
+    files that no run reads again (a CI cache keeps them from run to run)."""
+    monkeypatch.setenv("SCORECARD_CACHE_DIR", str(tmp_path / "cache"))
+    code, _, err = diff(runner, example.repo, "HEAD~1", "HEAD")
+    assert code == 0, err
+    assert not list((tmp_path / "cache").glob("*"))
+    code, _, err = diff(runner, example.repo, "HEAD~1", str(example.repo))  # a folder is kept
+    assert code == 0, err
+    assert sorted(p.name.split("-")[0] for p in (tmp_path / "cache").glob("*")) == [
+        "audits",
+        "facts",
+    ]
