@@ -177,9 +177,12 @@ def view_audit(audit: Audit, audience: Audience, framework: Framework) -> AuditV
         if may_see(audience, unit.visibility)
     ]
     metric_notes = {mid: e.note for mid, e in data.metrics.items() if e.note} if internal else {}
+    sources = {s.id: s for s in data.sources}
+    if not internal:  # a source's note too
+        sources = {i: s.model_copy(update={"note": None}) for i, s in sources.items()}
     return AuditView(
         audit=audit,
-        sources={s.id: s for s in data.sources},
+        sources=sources,
         actions=actions,
         units=units,
         notes=(data.notes or "") if internal else "",
