@@ -204,9 +204,12 @@ def view_audit(audit: Audit, audience: Audience, framework: Framework) -> AuditV
     ]
     metric_notes = {mid: e.note for mid, e in data.metrics.items() if e.note} if internal else {}
     withheld = kept_back(audit, audience)
+    sources = {} if withheld else {s.id: s for s in data.sources}
+    if not internal:  # a source's note too
+        sources = {i: s.model_copy(update={"note": None}) for i, s in sources.items()}
     return AuditView(
         audit=audit,
-        sources={} if withheld else {s.id: s for s in data.sources},
+        sources=sources,
         actions=actions,
         units=units,
         notes=(data.notes or "") if internal else "",

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from scorecard.audience import identities, observe
 from scorecard.export import scores_json
 from scorecard.facts import facts_of
 from scorecard.load import load_bytes
-from scorecard.model import Audience, Framework, MetricEntry, Project, Status, parse_period
+from scorecard.model import Framework, Project, Status, parse_period
 from scorecard.project import open_project
 from scorecard.score import (
     MetricResult,
@@ -484,40 +483,6 @@ def test_peer_percentile_within_peer_group_and_period() -> None:
 # --- suppression and audiences ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("n", "audience", "status", "reason"),
-    [
-        (9, "public", "suppressed", "n < 10"),
-        (9, "internal", "reported", None),
-        (4, "public", "suppressed", "n < 10"),
-        (4, "internal", "suppressed", "n < 5"),
-        (10, "public", "reported", None),
-        (10, "internal", "reported", None),
-        (5, "internal", "reported", None),
-    ],
-    ids=[
-        "n9-public-suppressed",
-        "n9-internal-shown",
-        "n4-public-suppressed",
-        "n4-internal-suppressed",
-        "n10-public-shown",
-        "n10-internal-shown",
-        "n5-internal-shown",
-    ],
-)
-def test_suppression_thresholds_per_audience(
-    n: int, audience: Audience, status: Status, reason: str | None
-) -> None:
-    entry = MetricEntry.model_validate({"positive": n - 1, "n": n})
-    seen = observe(entry, "public", audience, FW)
-    assert (seen.status, seen.reason) == (status, reason)
-    result = score_metric(FW.metrics["safety.speak_up"], seen)
-    if status == "suppressed":
-        assert (result.value, result.score) == (None, None)
-    else:
-        assert result.score is not None
-
-
 def write_project(make_project: MakeProject, audit: str, **institutions: str) -> Project:
     files = {"content/framework.yml": "extends: none\n" + FRAMEWORK}
     files["content/institutions/north-valley.yml"] = (
@@ -587,31 +552,6 @@ def test_an_internal_metric_is_withheld_in_public_scores_0_and_is_not_reported_f
     assert internal.metrics["mission.b"].score == 50.0
     assert internal.pillars["mission"].score == pytest.approx(37.5)
     assert internal.pillars["mission"].coverage == 1.0
-
-
-def test_private_institutions_are_absent_from_public(make_project: MakeProject) -> None:
-    project = write_project(make_project, AUDIT, **{"east-harbor": "private"})
-    public = facts_of(project, ("public",))["public"]
-    internal = facts_of(project, ("internal",))["internal"]
-
-    assert [r.institution for r in public.results] == ["north-valley"]
-    assert "east-harbor" not in identities(project, "public")
-    assert "East Harbor" not in scores_json(public)
-    assert [r.institution for r in internal.results] == ["east-harbor", "north-valley"]
-
-
-def test_anonymous_institutions_are_peers_in_public(make_project: MakeProject) -> None:
-    project = write_project(make_project, AUDIT, **{"west-ridge": "anonymous"})
-    public = facts_of(project, ("public",))["public"]
-    internal = facts_of(project, ("internal",))["internal"]
-
-    shown = identities(project, "public")["west-ridge"]
-    assert (shown.id, shown.name, shown.anonymous) == ("peer-a", "Peer A", True)
-    assert [r.institution for r in public.results] == ["north-valley", "peer-a"]
-    text = scores_json(public)
-    assert "west-ridge" not in text and "West Ridge" not in text
-    assert [r.institution for r in internal.results] == ["north-valley", "west-ridge"]
-    assert identities(project, "internal")["west-ridge"].name == "West Ridge Clinic"
 
 
 def test_public_scores_can_be_recomputed_from_public_data(make_project: MakeProject) -> None:
