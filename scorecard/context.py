@@ -8,6 +8,7 @@ the template environment escapes them. Charts arrive as finished HTML blocks.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -172,6 +173,7 @@ class InstitutionContext:
     next_steps: list[NextStep] = field(default_factory=list)  # distance to the next grade
     badge: BadgeView | None = None  # the SVG badges and the snippet to embed them
     peer_group_url: str = ""  # the peer group's page, ranked in tiers
+    compare_url: str = ""  # the compare page with it and its nearest peers chosen; "" alone
     searchable: bool = True  # in the site's search index (not above pages.SEARCHED_UP_TO)
 
 
@@ -302,6 +304,30 @@ def metric_row(
 
 def chart_block(chart: charts.Chart, chart_id: str) -> Markup:
     return Markup(charts.chart_html(chart, chart_id=chart_id))  # noqa: S704 - escaped by charts
+
+
+#: The most peers an institution's link to the compare page chooses: the compare chart tells
+#: six institutions apart by colour and shape.
+COMPARE_PEERS = 5
+
+
+def compare_address(
+    inst_id: str, score: float | None, peers: Iterable[tuple[str, str, float | None]]
+) -> str:
+    """The compare page, from an institution's page, with the institution and its peers
+    (id, name, overall score) chosen: the `COMPARE_PEERS` nearest to its overall score, those
+    without one last, by name on a tie; "" without peers."""
+
+    def distance(peer: tuple[str, str, float | None]) -> tuple[bool, float, str]:
+        _, name, other = peer
+        if other is None:
+            return (True, 0.0, name.lower())
+        return (False, 0.0 if score is None else abs(other - score), name.lower())
+
+    chosen = sorted((p for p in peers if p[0] != inst_id), key=distance)[:COMPARE_PEERS]
+    if not chosen:
+        return ""
+    return "../compare.md?ids=" + ",".join([inst_id, *(p[0] for p in chosen)])
 
 
 def median_text(values: list[float]) -> str:

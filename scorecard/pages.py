@@ -43,6 +43,7 @@ from scorecard.context import (
     UnitRow,
     change_view,
     chart_block,
+    compare_address,
     median_text,
     metric_row,
     overall_of,
@@ -508,6 +509,14 @@ class Gatherer:
             "next_steps": steps,
             "badge": badge,
             "peer_group_url": f"../peer-groups/{self.group_slugs[r.peer_group]}.md",
+            "compare_url": compare_address(
+                inst_id,
+                r.overall.score,
+                (
+                    (x.institution, self.names[x.institution], x.overall.score)
+                    for x in self.peers[(r.peer_group, r.period)]
+                ),
+            ),
         }
 
     def methodology(self) -> Page:
