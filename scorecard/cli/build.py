@@ -11,16 +11,29 @@ from scorecard.model import Audience
 
 
 def run_build(
-    project_dir: Path, out: Path | None, audience: str, strict: bool, *, quiet: bool = False
+    project_dir: Path,
+    out: Path | None,
+    audience: str,
+    strict: bool,
+    *,
+    quiet: bool = False,
+    offline: bool = False,
 ) -> None:
-    from scorecard.site import BuildError, build_site
+    from scorecard.site import BuildError, Options, build_site
 
     audiences: tuple[Audience, ...] = (
         ("public", "internal") if audience == "both" else (audience,)  # type: ignore[assignment]
     )
     progress = Progress()
     try:
-        report = build_site(project_dir, out, audiences, strict=strict, progress=progress)
+        report = build_site(
+            project_dir,
+            out,
+            audiences,
+            strict=strict,
+            progress=progress,
+            options=Options(offline=offline),
+        )
     except BuildError as err:
         progress.close()
         if err.findings:
@@ -52,20 +65,28 @@ def run_build(
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings, from validation and MkDocs.")
 @click.option(
+    "--offline",
+    is_flag=True,
+    help="A site that works opened from files (a folder on a file share, a zip): every link "
+    "points at a page's file, and search works without a server.",
+)
+@click.option(
     "--pdf",
     is_flag=True,
     help="Also print a board packet per institution to OUT/pdf/<id>.pdf with Chromium: "
     "internal, or public with --audience public.",
 )
 @project_option
-def build(audience: str, out: Path | None, strict: bool, pdf: bool, project_dir: Path) -> None:
+def build(
+    audience: str, out: Path | None, strict: bool, offline: bool, pdf: bool, project_dir: Path
+) -> None:
     """Validate, score and build the site: site/public/ and site/internal/.
 
     A failed build leaves the previous site (and packets) as they were.
 
     Example: scorecard build --audience public --out site
     """
-    run_build(project_dir, out, audience, strict)
+    run_build(project_dir, out, audience, strict, offline=offline)
     if pdf:
         run_pdf(project_dir, out, "public" if audience == "public" else "internal")
 

@@ -27,7 +27,13 @@ from scorecard.project import open_project
 from scorecard.publications import read_publications
 from scorecard.render import environment
 from scorecard.site.assets import start_runtime
-from scorecard.site.docs import AudienceBuild, gather_audience, write_staging
+from scorecard.site.docs import (
+    AudienceBuild,
+    gather_audience,
+    is_offline,
+    offline_config,
+    write_staging,
+)
 from scorecard.site.mkdocs import (
     build_with_mkdocs,
     content_epoch,
@@ -66,8 +72,21 @@ class Staged:
     directory_urls: bool  # its use_directory_urls: a page is page/index.html, else page.html
 
 
+@dataclass(frozen=True)
+class Options:
+    """How a site is built, beyond what the project's mkdocs.yml says."""
+
+    #: A site that works opened from files (`scorecard.site.docs.offline_config`).
+    offline: bool = False
+
+
 def prepare(
-    root: Path, out: Path, audiences: tuple[Audience, ...], strict: bool, progress: Progress
+    root: Path,
+    out: Path,
+    audiences: tuple[Audience, ...],
+    strict: bool,
+    progress: Progress,
+    options: Options = Options(),  # noqa: B008 - frozen
 ) -> Iterator[Checked | Staged]:
     """The steps of a build before MkDocs: open the project (`Checked`), then, once asked
     again (the caller holds the build lock), score it and render every page into the staging
@@ -95,7 +114,10 @@ def prepare(
     seconds = {}
     facts = facts_of(project, audiences)
     timed("score")
-    directory_urls = user_data.get("use_directory_urls", True) is not False
+    # Opened from files (the project's mkdocs.yml may turn the theme's offline plugin on too),
+    # pages are files: the addresses of links that MkDocs does not rewrite follow.
+    offline = options.offline or is_offline(user_data)
+    directory_urls = not offline and user_data.get("use_directory_urls", True) is not False
     env = environment(root / "site_templates", directory_urls=directory_urls)
     site_url = str(user_data.get("site_url") or "")
     staged: list[tuple[AudienceBuild, Path]] = []
@@ -112,12 +134,15 @@ def prepare(
             project, facts[audience], env, progress, previous, site_url, docs=staging / "docs"
         )
         timed("render")
-        staged.append((build, write_staging(root, staging, build, user_config, user_data)))
+        config = write_staging(root, staging, build, user_config, user_data, offline=offline)
+        staged.append((build, config))
         timed("write")
     epochs = {a: content_epoch(project, a) for a in audiences}
     scan = public_scan(facts.project, facts.texts) if "public" in audiences else None
     del project, facts  # MkDocs holds every page at once: what these held is let go first
-    in_parts = may_build_in_parts(user_data)
+    in_parts = may_build_in_parts(
+        {**user_data, **offline_config(user_data)} if offline else user_data
+    )
     yield Staged(staged, epochs, scan, seconds, in_parts, directory_urls)
 
 
@@ -129,19 +154,23 @@ def build_site(
     strict: bool = False,
     progress: Progress = _noop,
     keep_docs: bool = False,
+    options: Options = Options(),  # noqa: B008 - frozen
 ) -> BuildReport:
     """Validate, score and build the site of each audience into ``out/<audience>/``.
 
     Validating and rendering run in a process of their own where the system forks (see
     `scorecard.parallel`): MkDocs, which holds every page at once, then starts without the
     memory they took. ``keep_docs`` keeps the generated docs folder and mkdocs.yml of each
-    audience in ``out/.last-docs/<audience>/`` (for benchmarks and for debugging templates).
+    audience in ``out/.last-docs/<audience>/`` (for benchmarks and for debugging templates);
+    ``options``: how the site is built beyond what the project's mkdocs.yml says.
     """
     started = time.perf_counter()
     out = (out or root / "site").resolve()
     report = BuildReport(out)
     chosen = tuple(dict.fromkeys(audiences))
-    with closing(steps_apart(lambda: prepare(root, out, chosen, strict, progress))) as steps:
+    with closing(
+        steps_apart(lambda: prepare(root, out, chosen, strict, progress, options))
+    ) as steps:
         checked = _next_step(
             steps, Checked, "validating stopped before its end", "nothing was built"
         )

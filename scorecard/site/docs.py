@@ -35,6 +35,8 @@ from scorecard.site.assets import (
     RUNTIME_JAVASCRIPT,
     SITE_CSS,
     TABLES_JS,
+    WORKER_SHIM,
+    asset,
     site_files,
 )
 from scorecard.site.report import BuildError, Progress
@@ -365,9 +367,14 @@ def write_staging(
     build: AudienceBuild,
     user_config: Path | None,
     user_data: dict[str, Any],
+    *,
+    offline: bool = False,
 ) -> Path:
-    """The docs folder and a generated mkdocs.yml in ``staging``; returns the config path."""
+    """The docs folder and a generated mkdocs.yml in ``staging``; returns the config path.
+    ``offline``: a site to open from files (`offline_config`)."""
     docs = staging / "docs"
+    if offline:
+        build.files[WORKER_SHIM] = asset(WORKER_SHIM)
     if build.files.folder != docs:  # else the files were written there as they were made
         if staging.exists():
             shutil.rmtree(staging)
@@ -397,6 +404,8 @@ def write_staging(
         # No web fonts from a CDN: internal sites run on networks without the internet.
         "theme": {"font": False},
     }
+    if offline:
+        config.update(offline_config(user_data))
     if build.audience == "internal":
         overrides = staging / "overrides"
         overrides.mkdir()
@@ -405,6 +414,54 @@ def write_staging(
     config_path = staging / "mkdocs.yml"
     config_path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     return config_path
+
+
+#: The theme's plugin for a site opened from files: pages as files (``use_directory_urls:
+#: false``), and the search index as a script.
+OFFLINE = "offline"
+
+
+def plugins_of(user_data: dict[str, Any]) -> dict[str, Any]:
+    """The plugins a mkdocs.yml turns on (MkDocs' default: search), by name, with their
+    options."""
+    plugins = user_data.get("plugins", ["search"])
+    if isinstance(plugins, dict):
+        return dict(plugins)
+    named: dict[str, Any] = {}
+    for entry in as_list(plugins):
+        if isinstance(entry, dict):
+            named.update(entry)
+        else:
+            named[str(entry)] = None
+    return named
+
+
+def is_offline(user_data: dict[str, Any]) -> bool:
+    """Whether a mkdocs.yml turns on the theme's offline plugin (and so pages are files)."""
+    for name, options in plugins_of(user_data).items():
+        if name in (OFFLINE, f"material/{OFFLINE}"):
+            return not (isinstance(options, dict) and options.get("enabled") is False)
+    return False
+
+
+def offline_config(user_data: dict[str, Any]) -> dict[str, Any]:
+    """What a generated mkdocs.yml adds to the project's for a site opened from files: pages
+    as files, the theme's offline plugin (the search index as a script), and the shim that
+    runs the search's worker from files, shipped in the site (`WORKER_SHIM`): the plugin
+    would otherwise load it from a CDN, which an intranet cannot reach."""
+    offline = (OFFLINE, f"material/{OFFLINE}")
+    plugins: list[Any] = [
+        name if options is None else {name: options}
+        for name, options in plugins_of(user_data).items()
+        if name not in offline
+    ]
+    extra = user_data.get("extra")
+    polyfills = as_list(extra.get("polyfills")) if isinstance(extra, dict) else []
+    return {
+        "use_directory_urls": False,
+        "plugins": [*plugins, OFFLINE],
+        "extra": {"polyfills": [*polyfills, WORKER_SHIM]},
+    }
 
 
 def as_list(value: Any) -> list[Any]:
