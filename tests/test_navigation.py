@@ -3,14 +3,22 @@ lead to their peers, and the site works under a sub-path of its host, 404 page i
 
 from __future__ import annotations
 
+import http.server
 import json
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import pytest
-from conftest import ExampleSite
-from site_helpers import soup
+from bs4 import BeautifulSoup
+from conftest import ExampleSite, Runner, assert_clean_exit
+from site_helpers import copy_example, html_pages, soup
 
+from scorecard.cli import cli
 from scorecard.context import COMPARE_PEERS, compare_address
 
 AUDIENCES = ["public", "internal"]
@@ -84,3 +92,102 @@ def test_a_link_in_an_html_block_keeps_its_query(directory_urls: bool, address: 
     # still nothing but a path's and a plain query's characters
     quoted = env.from_string('{{ "x" | link("a.md?q=\\"><script>(1)") }}').render()
     assert quoted == "[x](a.md?q=script1)"
+
+
+# --- under a sub-path: GitHub Pages' project sites -------------------------------------------
+
+
+class _SubPath(http.server.SimpleHTTPRequestHandler):
+    """A host that serves the site under ``/sub/``, as GitHub Pages serves a project's site,
+    and its 404 page, with status 404, for any address without a file."""
+
+    site: Path
+
+    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        path = unquote(urlsplit(self.path).path)
+        target = None
+        if path.startswith("/sub/") and ".." not in path:
+            target = self.site / path.removeprefix("/sub/")
+            if target.is_dir():
+                target = target / "index.html"
+        found = target is not None and target.is_file()
+        body = (target if found and target else self.site / "404.html").read_bytes()
+        self.send_response(200 if found else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@contextmanager
+def _under_sub_path(site: Path) -> Iterator[str]:
+    handler = type("Handler", (_SubPath,), {"site": site})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
+            return int(response.status)
+    except urllib.error.HTTPError as err:
+        err.read()  # the page, read: the host is not cut off while it writes it
+        return err.code
+
+
+def _links(text: str, base: str) -> set[str]:
+    """The addresses a page links to (``href``, ``src``) on its own host, from ``base``."""
+    page = BeautifulSoup(text, "html.parser")
+    found = set()
+    for element in page.select("[href], [src]"):
+        link = str(element.get("href") or element.get("src"))
+        address = urljoin(base, link).split("#")[0]
+        if urlsplit(address).netloc == urlsplit(base).netloc:
+            found.add(address)
+    return found
+
+
+def test_the_site_works_under_a_sub_path_404_page_included(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "project")
+    site = tmp_path / "out" / "public"
+    with _under_sub_path(site) as host:
+        base = f"{host}/sub/"
+        args = ["build", "--project", str(root), "--out", str(tmp_path / "out")]
+        args += ["--audience", "public", "--site-url", base]
+        assert_clean_exit(Runner().invoke(cli, args), 0)
+        # every page, at its address under /sub/; the 404 page at a missing one, deep down
+        pages = {
+            base + page.relative_to(site).as_posix(): page.read_text(encoding="utf-8")
+            for page in html_pages(site)
+            if page.name != "404.html"
+        }
+        missing = f"{base}institutions/no-such-institution/pillars/"
+        with pytest.raises(urllib.error.HTTPError) as shown:
+            urllib.request.urlopen(missing, timeout=10)  # noqa: S310 - loopback
+        assert shown.value.code == 404
+        pages[missing] = shown.value.read().decode("utf-8")
+        assert len(pages) > 25
+        links = {(page, link) for page, text in pages.items() for link in _links(text, page)}
+        assert len(links) > 500
+        statuses = {link: _status(link) for link in {link for _, link in links}}
+        broken = sorted((page, link) for page, link in links if statuses[link] != 200)
+        assert broken == []
+        # the 404 page links from the site's address: styles, scripts, the navigation
+        from_404 = _links(pages[missing], missing)
+        assert f"{base}compare/" in from_404
+        assert all(link.startswith(base) for link in from_404)
+        assert any("/assets/stylesheets/" in link for link in from_404)
+
+
+def test_a_site_url_that_is_no_web_address_is_refused() -> None:
+    result = Runner().invoke(cli, ["build", "--site-url", "example.org/sub"])
+    assert_clean_exit(result, 2)
+    assert "is no http(s) address" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -18,6 +19,7 @@ def run_build(
     *,
     quiet: bool = False,
     offline: bool = False,
+    site_url: str = "",
 ) -> None:
     from scorecard.site import BuildError, Options, build_site
 
@@ -32,7 +34,7 @@ def run_build(
             audiences,
             strict=strict,
             progress=progress,
-            options=Options(offline=offline),
+            options=Options(offline=offline, site_url=site_url),
         )
     except BuildError as err:
         progress.close()
@@ -71,6 +73,15 @@ def run_build(
     "points at a page's file, and search works without a server.",
 )
 @click.option(
+    "--site-url",
+    default="",
+    metavar="URL",
+    callback=lambda ctx, param, value: _web_address(value),
+    help="The address the site is published at, in place of mkdocs.yml's site_url, such as "
+    "https://example.github.io/scorecard/ for a site under a sub-path: the 404 page, shown at "
+    "any address, links from it. Empty: mkdocs.yml's.",
+)
+@click.option(
     "--pdf",
     is_flag=True,
     help="Also print a board packet per institution to OUT/pdf/<id>.pdf with Chromium: "
@@ -78,7 +89,13 @@ def run_build(
 )
 @project_option
 def build(
-    audience: str, out: Path | None, strict: bool, offline: bool, pdf: bool, project_dir: Path
+    audience: str,
+    out: Path | None,
+    strict: bool,
+    offline: bool,
+    site_url: str,
+    pdf: bool,
+    project_dir: Path,
 ) -> None:
     """Validate, score and build the site: site/public/ and site/internal/.
 
@@ -86,9 +103,16 @@ def build(
 
     Example: scorecard build --audience public --out site
     """
-    run_build(project_dir, out, audience, strict, offline=offline)
+    run_build(project_dir, out, audience, strict, offline=offline, site_url=site_url)
     if pdf:
         run_pdf(project_dir, out, "public" if audience == "public" else "internal")
+
+
+def _web_address(value: str) -> str:
+    parts = urlsplit(value)
+    if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+        raise click.BadParameter(f"{value!r} is no http(s) address, such as https://example.org/")
+    return value
 
 
 def run_pdf(project_dir: Path, out: Path | None, audience: Audience) -> None:

@@ -13,7 +13,7 @@ import shutil
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -29,6 +29,7 @@ from scorecard.render import environment
 from scorecard.site.assets import start_runtime
 from scorecard.site.docs import (
     AudienceBuild,
+    Options,
     gather_audience,
     is_offline,
     offline_config,
@@ -72,14 +73,6 @@ class Staged:
     directory_urls: bool  # its use_directory_urls: a page is page/index.html, else page.html
 
 
-@dataclass(frozen=True)
-class Options:
-    """How a site is built, beyond what the project's mkdocs.yml says."""
-
-    #: A site that works opened from files (`scorecard.site.docs.offline_config`).
-    offline: bool = False
-
-
 def prepare(
     root: Path,
     out: Path,
@@ -116,10 +109,10 @@ def prepare(
     timed("score")
     # Opened from files (the project's mkdocs.yml may turn the theme's offline plugin on too),
     # pages are files: the addresses of links that MkDocs does not rewrite follow.
-    offline = options.offline or is_offline(user_data)
-    directory_urls = not offline and user_data.get("use_directory_urls", True) is not False
+    options = replace(options, offline=options.offline or is_offline(user_data))
+    directory_urls = not options.offline and user_data.get("use_directory_urls", True) is not False
     env = environment(root / "site_templates", directory_urls=directory_urls)
-    site_url = str(user_data.get("site_url") or "")
+    site_url = options.site_url or str(user_data.get("site_url") or "")
     staged: list[tuple[AudienceBuild, Path]] = []
     for audience in audiences:
         staging = out / STAGING / audience
@@ -134,14 +127,14 @@ def prepare(
             project, facts[audience], env, progress, previous, site_url, docs=staging / "docs"
         )
         timed("render")
-        config = write_staging(root, staging, build, user_config, user_data, offline=offline)
+        config = write_staging(root, staging, build, user_config, user_data, options)
         staged.append((build, config))
         timed("write")
     epochs = {a: content_epoch(project, a) for a in audiences}
     scan = public_scan(facts.project, facts.texts) if "public" in audiences else None
     del project, facts  # MkDocs holds every page at once: what these held is let go first
     in_parts = may_build_in_parts(
-        {**user_data, **offline_config(user_data)} if offline else user_data
+        {**user_data, **offline_config(user_data)} if options.offline else user_data
     )
     yield Staged(staged, epochs, scan, seconds, in_parts, directory_urls)
 

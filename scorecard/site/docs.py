@@ -356,6 +356,17 @@ def _render_institutions(
 # --- the docs folder and mkdocs.yml --------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Options:
+    """How a site is built, beyond what the project's mkdocs.yml says."""
+
+    #: A site that works opened from files (`offline_config`).
+    offline: bool = False
+    #: The address the site is published at, in place of mkdocs.yml's ``site_url`` (the 404
+    #: page, shown at any address, links from there); "" keeps mkdocs.yml's.
+    site_url: str = ""
+
+
 def _write_files(docs: Path, files: DocsFiles) -> None:
     written = DocsFiles(docs)
     written.update(files.items())
@@ -367,13 +378,11 @@ def write_staging(
     build: AudienceBuild,
     user_config: Path | None,
     user_data: dict[str, Any],
-    *,
-    offline: bool = False,
+    options: Options = Options(),  # noqa: B008 - frozen
 ) -> Path:
-    """The docs folder and a generated mkdocs.yml in ``staging``; returns the config path.
-    ``offline``: a site to open from files (`offline_config`)."""
+    """The docs folder and a generated mkdocs.yml in ``staging``; returns the config path."""
     docs = staging / "docs"
-    if offline:
+    if options.offline:
         build.files[WORKER_SHIM] = asset(WORKER_SHIM)
     if build.files.folder != docs:  # else the files were written there as they were made
         if staging.exists():
@@ -404,7 +413,9 @@ def write_staging(
         # No web fonts from a CDN: internal sites run on networks without the internet.
         "theme": {"font": False},
     }
-    if offline:
+    if options.site_url:
+        config["site_url"] = options.site_url
+    if options.offline:
         config.update(offline_config(user_data))
     if build.audience == "internal":
         overrides = staging / "overrides"
