@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import click
 
 from scorecard.cli.common import ContentInvalid, Progress, cli, format_findings, project_option
 from scorecard.model import Audience
+
+if TYPE_CHECKING:  # the preview (and its file watcher) loads only for `scorecard serve`
+    from scorecard.preview import Rebuilt
 
 
 def run_build(
@@ -158,11 +162,17 @@ def serve(audience: str, port: int, host: str, project_dir: Path) -> None:
         raise click.ClickException(str(err)) from err
 
 
-def _preview_build(project_dir: Path, audience: str) -> bool:
+def _preview_build(project_dir: Path, audience: str) -> Rebuilt:
+    """Build the preview; what failed, for the browser too (`scorecard.preview`)."""
+    from scorecard.preview import BuildFailed
+    from scorecard.site import BuildError
+
     out = project_dir / "site" / ".preview"
     try:
         run_build(project_dir, out, audience, False, quiet=True)
     except click.ClickException as err:
         err.show()
-        return False
+        cause = err.__cause__
+        findings = cause.findings if isinstance(cause, BuildError) else []
+        return BuildFailed(err.format_message(), [f.format() for f in findings])
     return True
