@@ -7,6 +7,7 @@ the template environment escapes them. Charts arrive as finished HTML blocks.
 
 from __future__ import annotations
 
+import bisect
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -311,23 +312,36 @@ def chart_block(chart: charts.Chart, chart_id: str) -> Markup:
 COMPARE_PEERS = 5
 
 
-def compare_address(
-    inst_id: str, score: float | None, peers: Iterable[tuple[str, str, float | None]]
-) -> str:
-    """The compare page, from an institution's page, with the institution and its peers
-    (id, name, overall score) chosen: the `COMPARE_PEERS` nearest to its overall score, those
-    without one last, by name on a tie; "" without peers."""
+Peer = tuple[str, str, float | None]  # a member of a peer group: id, name, overall score
 
-    def distance(peer: tuple[str, str, float | None]) -> tuple[bool, float, str]:
-        _, name, other = peer
-        if other is None:
-            return (True, 0.0, name.lower())
-        return (False, 0.0 if score is None else abs(other - score), name.lower())
 
-    chosen = sorted((p for p in peers if p[0] != inst_id), key=distance)[:COMPARE_PEERS]
-    if not chosen:
-        return ""
-    return "../compare.md?ids=" + ",".join([inst_id, *(p[0] for p in chosen)])
+def compare_addresses(group: Iterable[Peer]) -> dict[str, str]:
+    """The compare page, from the page of each member of a peer group, with it and its peers
+    chosen: the `COMPARE_PEERS` nearest to its overall score, those without one last, by name
+    on a tie; "" for a member alone. The group is sorted once: a page then looks at a few
+    members around its own score, however large the group."""
+    members = list(group)
+    by_name = sorted(members, key=lambda m: (m[2] is None, m[1].lower(), m[0]))
+    scored = [(m[2], m) for m in members if m[2] is not None]
+    scored.sort(key=lambda s: (s[0], s[1][1].lower(), s[1][0]))
+    scores = [score for score, _ in scored]
+    unscored = [m for m in by_name if m[2] is None][: COMPARE_PEERS + 1]
+    addresses = {}
+    for inst_id, _, own in members:
+        if own is None:
+            candidates = by_name[: COMPARE_PEERS + 1]
+        else:
+            # The k nearest are among the k + 1 on either side (sorted by score, then name),
+            # and those below scored as the lowest of them, whose names come first.
+            at = bisect.bisect_left(scores, own)
+            lo, hi = max(0, at - COMPARE_PEERS - 1), min(len(scores), at + COMPARE_PEERS + 2)
+            while lo > 0 and scores[lo - 1] == scores[lo]:
+                lo -= 1
+            near = sorted(scored[lo:hi], key=lambda s: (abs(s[0] - own), s[1][1].lower(), s[1][0]))
+            candidates = [m for _, m in near] + unscored
+        chosen = [m[0] for m in candidates if m[0] != inst_id][:COMPARE_PEERS]
+        addresses[inst_id] = "../compare.md?ids=" + ",".join([inst_id, *chosen]) if chosen else ""
+    return addresses
 
 
 def median_text(values: list[float]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import random
 import threading
 import urllib.error
 import urllib.request
@@ -19,7 +20,7 @@ from conftest import ExampleSite, Runner, assert_clean_exit
 from site_helpers import copy_example, html_pages, soup
 
 from scorecard.cli import cli
-from scorecard.context import COMPARE_PEERS, compare_address
+from scorecard.context import COMPARE_PEERS, Peer, compare_addresses
 
 AUDIENCES = ["public", "internal"]
 
@@ -68,14 +69,43 @@ def test_institution_pages_link_to_compare_with_their_peers_chosen(
         assert page.find("a", href=f"../../peer-groups/{group}/"), inst_id
 
 
+def _nearest(inst_id: str, group: list[Peer]) -> str:
+    """The compare link as its docstring says, the slow way: every peer, sorted."""
+    own = next(score for i, _, score in group if i == inst_id)
+
+    def distance(peer: Peer) -> tuple[bool, float, str, str]:
+        other = peer[2]
+        far = 0.0 if own is None or other is None else abs(other - own)
+        return (other is None, far, peer[1].lower(), peer[0])
+
+    chosen = sorted((p for p in group if p[0] != inst_id), key=distance)[:COMPARE_PEERS]
+    return "../compare.md?ids=" + ",".join([inst_id, *(p[0] for p in chosen)]) if chosen else ""
+
+
 def test_the_compare_link_chooses_the_peers_nearest_in_overall_score() -> None:
-    peers = [(f"p{n}", f"Peer {n}", float(10 * n)) for n in range(10)]
-    peers += [("none", "Aardvark Hospital", None), ("self", "Itself", 41.0)]
-    assert compare_address("self", 41.0, peers) == "../compare.md?ids=self,p4,p5,p3,p6,p2"
+    group: list[Peer] = [(f"p{n}", f"Peer {n}", float(10 * n)) for n in range(10)]
+    group += [("none", "Aardvark Hospital", None), ("self", "Itself", 41.0)]
+    chosen = compare_addresses(group)
+    assert chosen["self"] == "../compare.md?ids=self,p4,p5,p3,p6,p2"
     # without an overall score of its own: by name, those without a score last
-    assert compare_address("self", None, peers).startswith("../compare.md?ids=self,p0,p1,p2")
-    assert compare_address("self", 41.0, [("self", "Itself", 41.0)]) == ""
-    assert compare_address("self", 41.0, [("none", "A", None)]) == "../compare.md?ids=self,none"
+    assert chosen["none"] == "../compare.md?ids=none,self,p0,p1,p2,p3"
+    assert compare_addresses([("self", "Itself", 41.0)]) == {"self": ""}
+    assert compare_addresses([("a", "A", 1.0), ("b", "B", None)])["a"] == "../compare.md?ids=a,b"
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_compare_link_is_the_nearest_in_a_group_of_any_size(seed: int) -> None:
+    chance = random.Random(seed)
+    size = chance.choice([2, 6, 7, 40, 300])
+    scores: list[float | None] = [None, 50.0, 50.0, *(chance.uniform(0, 100) for _ in range(5))]
+    group: list[Peer] = [
+        (f"i{n}", chance.choice(["Alder", "birch", "Cedar", "alder"]) + str(n % 7), round(s, 1))
+        if (s := chance.choice(scores)) is not None
+        else (f"i{n}", f"Name {n % 5}", None)
+        for n in range(size)
+    ]
+    chosen = compare_addresses(group)
+    assert chosen == {i: _nearest(i, group) for i, _, _ in group}
 
 
 @pytest.mark.parametrize(

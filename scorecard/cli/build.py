@@ -145,6 +145,9 @@ def run_pdf(project_dir: Path, out: Path | None, audience: Audience) -> None:
 def serve(audience: str, port: int, host: str, project_dir: Path) -> None:
     """Preview the site, rebuilding when content, templates or mkdocs.yml change.
 
+    Pages open in the browser reload after each rebuild; a rebuild that fails shows its
+    findings there, in place of the page, until the next good one.
+
     Example: scorecard serve --audience public --port 8000
     """
     from scorecard.preview import PreviewError, serve_preview
