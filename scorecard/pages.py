@@ -44,6 +44,7 @@ from scorecard.context import (
     UnitRow,
     change_view,
     chart_block,
+    compare_addresses,
     median_text,
     metric_row,
     overall_of,
@@ -145,6 +146,7 @@ class Gatherer:
             self.peers.setdefault((result.peer_group, result.period), []).append(result)
         #: the same groups' overall scores, sorted once for all their members' pages
         self.spreads: dict[tuple[str, str], charts.Spread] = {}
+        self.compare_urls: dict[tuple[str, str], dict[str, str]] = {}  # by member, as the groups
         # shown id -> real institution
         self.real: dict[str, Institution] = {
             ident.id: project.institutions[real_id] for real_id, ident in scores.identities.items()
@@ -528,7 +530,8 @@ class Gatherer:
         )
 
     def _explained(self, inst_id: str) -> dict[str, Any]:
-        """Why the grades changed, the distance to the next grade, and the badges."""
+        """Why the grades changed, the distance to the next grade, the badges, and the ways to
+        its peers."""
         fw = self.framework
         r = self.latest[inst_id]
         changes = grade_changes(fw, self.history[inst_id], self.publications)
@@ -553,7 +556,17 @@ class Gatherer:
             "next_steps": steps,
             "badge": badge,
             "peer_group_url": f"../peer-groups/{self.group_slugs[r.peer_group]}.md",
+            "compare_url": self._compare_url(inst_id, (r.peer_group, r.period)),
         }
+
+    def _compare_url(self, inst_id: str, key: tuple[str, str]) -> str:
+        """The compare page with the institution and its nearest peers chosen."""
+        if key not in self.compare_urls:
+            group = (
+                (x.institution, self.names[x.institution], x.overall.score) for x in self.peers[key]
+            )
+            self.compare_urls[key] = compare_addresses(group)
+        return self.compare_urls[key][inst_id]
 
     def methodology(self) -> Page:
         fw = self.framework
