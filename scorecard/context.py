@@ -17,6 +17,7 @@ from scorecard import charts
 from scorecard.changes import Changes, NextStep
 from scorecard.facts import ScoreSet
 from scorecard.model import Audience, Framework, MetricDef
+from scorecard.responses import ResponseView
 from scorecard.score import MetricResult, OverallResult, PillarResult, Result
 from scorecard.wording import (
     fmt,
@@ -173,6 +174,8 @@ class InstitutionContext:
     badge: BadgeView | None = None  # the SVG badges and the snippet to embed them
     peer_group_url: str = ""  # the peer group's page, ranked in tiers
     searchable: bool = True  # in the site's search index (not above pages.SEARCHED_UP_TO)
+    # the institution's responses to its results, by target: "overall", a pillar or metric id
+    responses: dict[str, list[ResponseView]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

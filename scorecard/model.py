@@ -29,6 +29,7 @@ InstitutionKind = Literal[
 ]
 Publish = Literal["named", "anonymous", "private"]
 ActionStatus = Literal["planned", "in-progress", "done", "dropped"]
+ResponseKind = Literal["disputed", "corrected", "context", "remediated"]
 SourceKind = Literal[
     "survey", "ehr-log", "hr", "policy", "interview", "payer", "scheduling", "chart-review", "other"
 ]
@@ -244,6 +245,27 @@ class Action(FileModel):
     note: str | None = None
 
 
+#: A day, under a name that a field called ``date`` does not hide.
+Day = date
+
+
+class Response(FileModel):
+    """The institution's own statement about one of its results, shown next to it as its
+    words: disputed (it holds the value wrong), corrected (it gives the right one), context
+    (what the number leaves out) or remediated (what it has done since)."""
+
+    target: str = Field(min_length=1, description="a metric id, a pillar id, or `overall`")
+    kind: ResponseKind
+    text: str = Field(min_length=1)
+    date: Day = Field(description="when the institution made the statement")
+    expires: Day | None = Field(
+        None,
+        description="after this day (counted to the project's newest audit date) the "
+        "statement is no longer shown",
+    )
+    visibility: Visibility | None = None
+
+
 class AuditFile(FileModel):
     institution: str | None = Field(None, description="optional; must match the folder name")
     period: str | None = Field(None, description="optional; must match the file name")
@@ -255,6 +277,9 @@ class AuditFile(FileModel):
     units: dict[str, Unit] = Field(default_factory=dict)
     actions: list[Action] = Field(default_factory=list)
     notes: str | None = Field(None, description="always internal")
+    responses: list[Response] = Field(
+        default_factory=list, description="the institution's statements about its results"
+    )
 
 
 @dataclass(frozen=True, order=True)
@@ -297,13 +322,22 @@ class Audit:
     file: str
     audited: date
     stored: bytes = field(default=b"", repr=False, compare=False)
+    #: each of its responses' ``expires:`` (None where it has none): which audits respond,
+    #: and whose responses expired, told without rebuilding every audit's model
+    response_expiries: tuple[date | None, ...] = ()
 
     @classmethod
     def of(cls, institution: str, period: Period, file: str, data: AuditFile) -> Audit:
         """An audit whose model is at hand."""
-        audit = cls(institution, period, file, data.audited)
+        expiries = response_expiries(data)
+        audit = cls(institution, period, file, data.audited, response_expiries=expiries)
         audit.__dict__["data"] = data
         return audit
+
+    @property
+    def first_expiry(self) -> date | None:
+        """The earliest ``expires:`` of its responses."""
+        return min((d for d in self.response_expiries if d is not None), default=None)
 
     @cached_property
     def data(self) -> AuditFile:
@@ -315,6 +349,17 @@ class Audit:
             self.__dict__.pop("data", None)
 
 
+def response_expiries(data: AuditFile) -> tuple[date | None, ...]:
+    return tuple(r.expires for r in data.responses)
+
+
+def newest_audited(audits: list[Audit]) -> date | None:
+    """The project's own "now": its newest ``audited:`` date. What depends on time (a
+    response that expired) is measured to it, never to the clock, so that the same content
+    builds the same site on any day."""
+    return max((a.audited for a in audits), default=None)
+
+
 @dataclass
 class Project:
     """Everything a project's content says, checked."""
@@ -324,6 +369,11 @@ class Project:
     institutions: dict[str, Institution]
     audits: list[Audit]
     pages: list[Path] = field(default_factory=list)
+
+    @cached_property
+    def as_of(self) -> date | None:
+        """The project's newest ``audited:`` date (``newest_audited``)."""
+        return newest_audited(self.audits)
 
     def audits_of(self, institution: str) -> list[Audit]:
         return [a for a in self.audits if a.institution == institution]

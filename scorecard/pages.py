@@ -54,6 +54,7 @@ from scorecard.context import (
 from scorecard.facts import ScoreSet
 from scorecard.model import Audit, Framework, Institution, Project, Source
 from scorecard.publications import Publications, framework_marks
+from scorecard.responses import response_views
 from scorecard.score import MetricResult, Result, score_metric
 from scorecard.uncertainty import Move, group_slugs, movers
 from scorecard.wording import floor_text, fmt, number, signed, target_text
@@ -144,6 +145,7 @@ class Gatherer:
         self.group_slugs = group_slugs(self.latest[i].peer_group for i in self.shown_ids)
         # Whether institution pages are in the search index (see SEARCHED_UP_TO).
         self.searched = len(self.shown_ids) <= SEARCHED_UP_TO
+        self.as_of = project.as_of  # the day responses expire by (Project.as_of)
 
     # --- shared pieces ------------------------------------------------------------------
 
@@ -262,11 +264,12 @@ class Gatherer:
         r = self.latest[inst_id]
         inst = self.real[inst_id]
         audit = self.latest_audit(inst_id)
-        view = view_audit(audit, self.scores.audience, fw)
+        view = view_audit(audit, self.scores.audience, fw, self.as_of)
         anonymous = self.scores.identities[inst.id].anonymous
         if anonymous:
             view = anonymised(view)
         sections = [self._section(pid, r, view) for pid in fw.pillars if pid in r.pillars]
+        metric_ids = {m.id for s in sections for m in s.metrics}
         peers = self._spread((r.peer_group, r.period))
         history = self.history[inst_id]
         trend_rows: list[tuple[str, str, float | None]] = []
@@ -355,6 +358,9 @@ class Gatherer:
             charts=chart_map,
             summary=summary,
             searchable=self.searched,
+            responses=response_views(
+                view.responses, fw, {"overall", *(s.id for s in sections)} | metric_ids
+            ),
             **self._explained(inst_id),
         )
         return Page(

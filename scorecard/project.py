@@ -33,6 +33,7 @@ from scorecard.validate import (
     check_audit,
     check_framework,
     check_institution,
+    expired_responses,
 )
 
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -173,6 +174,7 @@ def open_project(root: Path) -> tuple[Project | None, list[Finding]]:
             audits.append(audit)
     audits, found = across_audits(audits)
     findings += found
+    findings += expired_responses(audits, lambda audit: load_file(root / audit.file, audit.file))
     audits.sort(key=lambda a: (a.institution, a.period))
     project = Project(root, framework, institutions, audits, sorted(files.pages))
     return project, sorted(findings)
@@ -229,21 +231,35 @@ def read_one(path: Path, shown: str, reading: Reading) -> tuple[list[Finding], A
     if checked is None:
         return findings, None
     stored = zlib.compress(pickle.dumps(doc.data, protocol=pickle.HIGHEST_PROTOCOL), 1)
-    audit = Audit(checked.institution, checked.period, checked.file, checked.audited, stored)
+    audit = Audit(
+        checked.institution,
+        checked.period,
+        checked.file,
+        checked.audited,
+        stored,
+        checked.response_expiries,
+    )
     audit.__dict__["data"] = checked.data  # kept while in this process; rebuilt elsewhere
     return findings, audit
 
 
 def _sent(audit: Audit) -> tuple[Any, ...]:
     """An audit as a worker sends it, and the cache keeps it: plain values, not the model."""
-    return (audit.institution, audit.period.label, audit.file, audit.audited, audit.stored)
+    return (
+        audit.institution,
+        audit.period.label,
+        audit.file,
+        audit.audited,
+        audit.stored,
+        audit.response_expiries,
+    )
 
 
 def _received(sent: tuple[Any, ...]) -> Audit:
-    institution, label, file, audited, stored = sent
+    institution, label, file, audited, stored, expiry = sent
     period = parse_period(label)
     assert period is not None and isinstance(audited, date)
-    return Audit(institution, period, file, audited, stored)
+    return Audit(institution, period, file, audited, stored, expiry)
 
 
 def _read_chunk(reading: Reading, chunk: list[tuple[str, str]]) -> list[tuple[list[Finding], Any]]:
