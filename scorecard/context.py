@@ -19,6 +19,7 @@ from scorecard.facts import ScoreSet
 from scorecard.model import Audience, Framework, MetricDef
 from scorecard.responses import ResponseView
 from scorecard.score import MetricResult, OverallResult, PillarResult, Result
+from scorecard.staleness import Stale
 from scorecard.wording import (
     fmt,
     percent_share,
@@ -65,6 +66,7 @@ class InstitutionRow:
     overall: Score
     trend: str
     pillars: list[Score]
+    stale: Stale | None = None  # its latest audit is older than the framework's stale_after
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,7 @@ class InstitutionContext:
     badge: BadgeView | None = None  # the SVG badges and the snippet to embed them
     peer_group_url: str = ""  # the peer group's page, ranked in tiers
     searchable: bool = True  # in the site's search index (not above pages.SEARCHED_UP_TO)
+    stale: Stale | None = None  # its latest audit is older than the framework's stale_after
     # the institution's responses to its results, by target: "overall", a pillar or metric id
     responses: dict[str, list[ResponseView]] = field(default_factory=dict)
 
@@ -240,6 +243,7 @@ class MethodologyContext:
     overall_min_pillars: int
     core_count: int
     references: list[tuple[str, str]]
+    stale_after: str = "4 quarters"
 
 
 @dataclass(frozen=True)

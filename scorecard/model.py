@@ -35,6 +35,9 @@ SourceKind = Literal[
 ]
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+#: ``stale_after``: a number of quarters, halves or years (``4 quarters``, ``2 halves``, ``1 year``)
+SPAN = re.compile(r"\s*([0-9]{1,3})\s+(quarters?|halves|half|years?)\s*")
+_SPAN_MONTHS = {"quarter": 3, "quarters": 3, "half": 6, "halves": 6, "year": 12, "years": 12}
 METRIC_ID = re.compile(r"([a-z0-9][a-z0-9_-]*)\.([a-z0-9][a-z0-9_]*)")
 PERIOD = re.compile(r"(\d{4})(?:-(Q[1-4]|H[12]))?")
 
@@ -94,6 +97,15 @@ class EvidenceThresholds(FileModel):
     )
 
 
+def span_months(text: str) -> int | None:
+    """``4 quarters`` -> 12; None when the text is no such span."""
+    match = SPAN.fullmatch(text)
+    return None if match is None else int(match.group(1)) * _SPAN_MONTHS[match.group(2)]
+
+
+STALE_AFTER = "4 quarters"
+
+
 class FrameworkFile(FileModel):
     """The built-in framework file, and a project's framework after it is merged over it."""
 
@@ -109,6 +121,12 @@ class FrameworkFile(FileModel):
         EvidenceThresholds(),
         description="how much data the evidence of links between pillars and outcomes needs; "
         "no score depends on it, so it is no part of the framework's version or hash",
+    )
+    stale_after: str = Field(
+        STALE_AFTER,
+        description="an institution whose latest audit is older than this, counted from the "
+        "end of its period to the end of the project's newest, is marked as stale: a number of "
+        "quarters, halves or years (`4 quarters`, `2 halves`, `1 year`); no score depends on it",
     )
     references: dict[str, str] = Field(default_factory=dict)
     pillars: dict[str, PillarDef]
@@ -129,6 +147,7 @@ class FrameworkOverrides(FileModel):
     suppression: Suppression | None = None
     overall_min_pillars: int | None = None
     evidence: EvidenceThresholds | None = None
+    stale_after: str | None = None
     references: dict[str, str] = Field(default_factory=dict)
     pillars: dict[str, dict[str, Any]] = Field(default_factory=dict)
     metrics: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -149,6 +168,11 @@ class Framework:
     pillars: dict[str, PillarDef]
     metrics: dict[str, MetricDef]
     evidence: EvidenceThresholds = field(default_factory=EvidenceThresholds)
+    stale_after: str = STALE_AFTER  # checked by validate: a span that `span_months` reads
+
+    @property
+    def stale_after_months(self) -> int:
+        return span_months(self.stale_after) or 12
 
     @cached_property
     def metrics_by_pillar(self) -> dict[str, list[str]]:

@@ -56,6 +56,7 @@ from scorecard.model import Audit, Framework, Institution, Project, Source
 from scorecard.publications import Publications, framework_marks
 from scorecard.responses import response_views
 from scorecard.score import MetricResult, Result, score_metric
+from scorecard.staleness import stale_institutions
 from scorecard.uncertainty import Move, group_slugs, movers
 from scorecard.wording import floor_text, fmt, number, signed, target_text
 
@@ -145,6 +146,8 @@ class Gatherer:
         self.group_slugs = group_slugs(self.latest[i].peer_group for i in self.shown_ids)
         # Whether institution pages are in the search index (see SEARCHED_UP_TO).
         self.searched = len(self.shown_ids) <= SEARCHED_UP_TO
+        #: shown id -> why its latest audit is stale (scorecard.staleness)
+        self.stale = stale_institutions(scores)
         self.as_of = project.as_of  # the day responses expire by (Project.as_of)
 
     # --- shared pieces ------------------------------------------------------------------
@@ -169,6 +172,7 @@ class Gatherer:
             overall=overall_of(r),
             trend=signed(r.overall.trend),
             pillars=[score_of(r.pillars.get(p)) for p in self.framework.pillars],
+            stale=self.stale.get(inst_id),
         )
 
     def _pillar_heads(self, prefix: str) -> list[PillarHead]:
@@ -358,6 +362,7 @@ class Gatherer:
             charts=chart_map,
             summary=summary,
             searchable=self.searched,
+            stale=self.stale.get(inst_id),
             responses=response_views(
                 view.responses, fw, {"overall", *(s.id for s in sections)} | metric_ids
             ),
@@ -561,6 +566,7 @@ class Gatherer:
             overall_min_pillars=fw.overall_min_pillars,
             core_count=len(fw.core_pillars),
             references=sorted(fw.references.items()),
+            stale_after=fw.stale_after,
         )
         return Page("methodology.md", ["methodology.md.j2"], context, "Methodology")
 
