@@ -16,7 +16,7 @@ from markupsafe import Markup
 from scorecard import charts
 from scorecard.changes import Changes, NextStep
 from scorecard.facts import ScoreSet
-from scorecard.model import Audience, Framework, MetricDef
+from scorecard.model import Audience, EvidenceThresholds, Framework, MetricDef
 from scorecard.responses import ResponseView
 from scorecard.score import MetricResult, OverallResult, PillarResult, Result
 from scorecard.staleness import Stale
@@ -243,6 +243,10 @@ class MethodologyContext:
     overall_min_pillars: int
     core_count: int
     references: list[tuple[str, str]]
+    evidence: EvidenceThresholds = field(default_factory=EvidenceThresholds)  # the data needed
+    evidence_resamples: int = 1000  # bootstrap resamples of each interval
+    points_up_to: int = charts.POINTS_UP_TO  # an evidence chart's points, at most
+    grid: int = charts.GRID  # beyond, its cells across and up
     stale_after: str = "4 quarters"
 
 

@@ -51,6 +51,7 @@ from scorecard.context import (
     score_of,
     site_of,
 )
+from scorecard.evidence import RESAMPLES
 from scorecard.facts import ScoreSet
 from scorecard.model import Audit, Framework, Institution, Project, Source
 from scorecard.publications import Publications, framework_marks
@@ -566,6 +567,8 @@ class Gatherer:
             overall_min_pillars=fw.overall_min_pillars,
             core_count=len(fw.core_pillars),
             references=sorted(fw.references.items()),
+            evidence=fw.evidence,
+            evidence_resamples=RESAMPLES,
             stale_after=fw.stale_after,
         )
         return Page("methodology.md", ["methodology.md.j2"], context, "Methodology")
