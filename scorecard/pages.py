@@ -365,7 +365,10 @@ class Gatherer:
             searchable=self.searched,
             stale=self.stale.get(inst_id),
             responses=response_views(
-                view.responses, fw, {"overall", *(s.id for s in sections)} | metric_ids
+                view.responses,
+                fw,
+                {"overall", *(s.id for s in sections)} | metric_ids,
+                audit.data.visibility,
             ),
             **self._explained(inst_id),
         )

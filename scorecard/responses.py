@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from scorecard.model import Framework, Response
+from scorecard.model import Framework, Response, Visibility
 
 #: How each kind reads at the head of a response.
 KIND_TEXT = {
@@ -36,6 +36,7 @@ class ResponseView:
     text: str  # the institution's words, as written (the page escapes them)
     date: str  # 2026-10-20
     expires: str  # "" when it does not expire
+    internal: bool = False  # kept from the public site (shown so on the internal one)
 
 
 def target_name(target: str, framework: Framework) -> str:
@@ -47,11 +48,15 @@ def target_name(target: str, framework: Framework) -> str:
 
 
 def response_views(
-    responses: Iterable[Response], framework: Framework, shown: Collection[str] | None = None
+    responses: Iterable[Response],
+    framework: Framework,
+    shown: Collection[str] | None = None,
+    visibility: Visibility = "public",
 ) -> dict[str, list[ResponseView]]:
     """The responses by target, each target's in the order of their dates; ``shown``: the
     targets the page shows (a pillar without data has no section), the others' responses
-    going with the overall score's, so that none is lost."""
+    going with the overall score's, so that none is lost; ``visibility``: the audit's default,
+    for a response that sets none."""
     out: dict[str, list[ResponseView]] = {}
     for r in sorted(responses, key=lambda r: r.date):
         at = r.target if shown is None or r.target in shown else "overall"
@@ -64,6 +69,7 @@ def response_views(
                 text=r.text,
                 date=r.date.isoformat(),
                 expires=r.expires.isoformat() if r.expires else "",
+                internal=(r.visibility or visibility) == "internal",
             )
         )
     return out

@@ -282,6 +282,8 @@ def test_responses_show_next_to_their_target_as_the_institutions_words(
     if audience == "internal":
         expected.append(("Outcomes", "Draft reply kept for the board"))
     assert _responses(page) == expected
+    internal = [box for box in page.select(".scorecard-response") if "(internal:" in box.text]
+    assert len(internal) == (1 if audience == "internal" else 0)
     # the disputed metric's response is the row right after the metric's own
     row = page.find("td", string="Communication openness: staff speak up without fear")
     assert isinstance(row, Tag) and row.parent is not None
