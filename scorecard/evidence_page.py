@@ -123,7 +123,7 @@ def _way(ci95: tuple[float, float], below: str, above: str) -> str:
 
 
 def _changes_view(e: Estimate[ChangeRow], pillar: str, outcome: str, unit: str) -> EstimateView:
-    have = f"{e.points} pairs of consecutive periods of {e.institutions} institutions"
+    have = f"{e.points:,} pairs of consecutive periods of {e.institutions:,} institutions"
     if e.per_10 is None or e.ci95 is None:
         reading = (
             f"Not enough data: {have}; an estimate needs at least {e.needed_institutions} "
@@ -151,7 +151,7 @@ def _latest_view(
     if e.per_10 is None or e.ci95 is None:
         needed = max(e.needed_institutions, e.needed_points)
         reading = (
-            f"Across institutions in {period}: not enough data ({e.institutions} institutions "
+            f"Across institutions in {period}: not enough data ({e.institutions:,} institutions "
             f"with both; at least {needed} needed)."
         )
         if e.status == "no-spread":
@@ -159,7 +159,7 @@ def _latest_view(
         return _view(e, reading, "")
     way = _way(e.ci95, "was lower", "was higher")
     reading = (
-        f"Across the {e.institutions} institutions in {period}, each 10 points more of "
+        f"Across the {e.institutions:,} institutions in {period}, each 10 points more of "
         f"{pillar} score went with {_num(e.per_10)} {unit} of {outcome} (95 % interval "
         f"{_interval(e.ci95)})" + ("." if way else ": no clear link.")
     )

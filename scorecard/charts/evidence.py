@@ -24,7 +24,6 @@ from scorecard.charts.chart import (
     OKABE_ITO,
     RULE_COLOUR,
     Chart,
-    _count,
     _empty,
     _number,
     _stamp,
@@ -100,7 +99,7 @@ def _changes_template() -> str:
             size=alt.Size(
                 "n:Q",
                 title="Pairs",
-                scale=alt.Scale(range=[20, 600]),
+                scale=alt.Scale(range=[20, 600], zero=False),  # the legend starts at a count
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[
@@ -111,6 +110,11 @@ def _changes_template() -> str:
         )
     )
     return _template(alt.layer(zero_x, zero_y, band, fit, points, cells, data=_ROWS))
+
+
+def _count(number: int, noun: str) -> str:
+    """``2,051 changes``: these counts run into thousands."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _signed(value: float, digits: int = 1) -> str:
