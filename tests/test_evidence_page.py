@@ -232,9 +232,10 @@ def test_the_example_has_an_evidence_page_in_its_navigation(
         assert fold.has_attr("open") == ("no clear link" not in row[3]), row
         chart = fold.select_one(".scorecard-chart")
         assert isinstance(chart, Tag) and chart["aria-label"] and chart["role"] == "img"
-        assert len(fold.select(".scorecard-chart-data tbody tr")) == int(row[4].split()[0].replace(",", ""))
+        pairs = int(row[4].split()[0].replace(",", ""))
+        assert len(fold.select(".scorecard-chart-data tbody tr")) == pairs
         spec = chart_spec(str(chart["data-spec"]))
-        assert sum(1 for v in spec["data"]["values"] if v["k"] == "p") == int(row[4].split()[0].replace(",", ""))
+        assert sum(1 for v in spec["data"]["values"] if v["k"] == "p") == pairs
 
 
 def _rank(page: BeautifulSoup, fold: Tag) -> int:
