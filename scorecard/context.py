@@ -18,8 +18,10 @@ from markupsafe import Markup
 from scorecard import charts
 from scorecard.changes import Changes, NextStep
 from scorecard.facts import ScoreSet
-from scorecard.model import Audience, Framework, MetricDef
+from scorecard.model import Audience, EvidenceThresholds, Framework, MetricDef
+from scorecard.responses import ResponseView
 from scorecard.score import MetricResult, OverallResult, PillarResult, Result
+from scorecard.staleness import Stale
 from scorecard.wording import (
     INSUFFICIENT,
     STATUS_TEXT,
@@ -73,6 +75,7 @@ class InstitutionRow:
     overall: Score
     trend: str
     pillars: list[Score]
+    stale: Stale | None = None  # its latest audit is older than the framework's stale_after
 
 
 @dataclass(frozen=True)
@@ -199,6 +202,9 @@ class InstitutionContext:
     compare_url: str = ""  # the compare page with it and its nearest peers chosen; "" alone
     searchable: bool = True  # in the site's search index (not above pages.SEARCHED_UP_TO)
     public: PublicView | None = None  # internal site: the public scores of the same audit
+    stale: Stale | None = None  # its latest audit is older than the framework's stale_after
+    # the institution's responses to its results, by target: "overall", a pillar or metric id
+    responses: dict[str, list[ResponseView]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -264,6 +270,11 @@ class MethodologyContext:
     overall_min_pillars: int
     core_count: int
     references: list[tuple[str, str]]
+    evidence: EvidenceThresholds = field(default_factory=EvidenceThresholds)  # the data needed
+    evidence_resamples: int = 1000  # bootstrap resamples of each interval
+    points_up_to: int = charts.POINTS_UP_TO  # an evidence chart's points, at most
+    grid: int = charts.GRID  # beyond, its cells across and up
+    stale_after: str = "4 quarters"
 
 
 @dataclass(frozen=True)

@@ -53,10 +53,13 @@ from scorecard.context import (
     score_of,
     site_of,
 )
+from scorecard.evidence import RESAMPLES
 from scorecard.facts import ScoreSet
 from scorecard.model import Audit, Framework, Institution, Project, Source
 from scorecard.publications import Publications, framework_marks
+from scorecard.responses import response_views
 from scorecard.score import MetricResult, Result, score_metric
+from scorecard.staleness import stale_institutions
 from scorecard.uncertainty import Move, group_slugs, latest_move, movers, moves
 from scorecard.wording import (
     STATUS_TEXT,
@@ -164,6 +167,9 @@ class Gatherer:
         self.group_slugs = group_slugs(self.latest[i].peer_group for i in self.shown_ids)
         # Whether institution pages are in the search index (see SEARCHED_UP_TO).
         self.searched = len(self.shown_ids) <= SEARCHED_UP_TO
+        #: shown id -> why its latest audit is stale (scorecard.staleness)
+        self.stale = stale_institutions(scores)
+        self.as_of = project.as_of  # the day responses expire by (Project.as_of)
 
     # --- shared pieces ------------------------------------------------------------------
 
@@ -199,6 +205,7 @@ class Gatherer:
             overall=overall_of(r),
             trend=signed(r.overall.trend),
             pillars=[score_of(r.pillars.get(p)) for p in self.framework.pillars],
+            stale=self.stale.get(inst_id),
         )
 
     def _pillar_heads(self, prefix: str) -> list[PillarHead]:
@@ -298,13 +305,14 @@ class Gatherer:
         r = self.latest[inst_id]
         inst = self.real[inst_id]
         audit = self.latest_audit(inst_id)
-        view = view_audit(audit, self.scores.audience, fw)
+        view = view_audit(audit, self.scores.audience, fw, self.as_of)
         anonymous = self.scores.identities[inst.id].anonymous
         if anonymous:
             view = anonymised(view)
         public = self.public_view(inst_id, r)
         seen = self.public_results.get((inst_id, r.period)) if public else None
         sections = [self._section(pid, r, view, seen) for pid in fw.pillars if pid in r.pillars]
+        metric_ids = {m.id for s in sections for m in s.metrics}
         peers = self._spread((r.peer_group, r.period))
         history = self.history[inst_id]
         trend_rows: list[tuple[str, str, float | None]] = []
@@ -396,6 +404,13 @@ class Gatherer:
             summary=summary,
             searchable=self.searched,
             public=public,
+            stale=self.stale.get(inst_id),
+            responses=response_views(
+                view.responses,
+                fw,
+                {"overall", *(s.id for s in sections)} | metric_ids,
+                audit.data.visibility,
+            ),
             **self._explained(inst_id),
         )
         return Page(
@@ -613,6 +628,9 @@ class Gatherer:
             overall_min_pillars=fw.overall_min_pillars,
             core_count=len(fw.core_pillars),
             references=sorted(fw.references.items()),
+            evidence=fw.evidence,
+            evidence_resamples=RESAMPLES,
+            stale_after=fw.stale_after,
         )
         return Page("methodology.md", ["methodology.md.j2"], context, "Methodology")
 

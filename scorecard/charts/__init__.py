@@ -16,8 +16,9 @@ as text for a scan). The browser side, which draws the charts, ships with the si
 
 The modules: `chart` (the `Chart` type, the rows, grade bands and palettes, and the helpers
 every builder shares), `institution` (one institution's pillar scores and trend), `groups` (a
-heat map of many institutions, and the distribution of their scores) and `embed` (the HTML
-block a page embeds). Their public names are this package's.
+heat map of many institutions, and the distribution of their scores), `evidence` (the changes
+in a pillar's score against the changes in an outcome, with the fitted line) and `embed` (the
+HTML block a page embeds). Their public names are this package's.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from scorecard.charts.chart import (
     TrendRow,
 )
 from scorecard.charts.embed import chart_html
+from scorecard.charts.evidence import GRID, POINTS_UP_TO, changes_scatter
 from scorecard.charts.groups import (
     BINS,
     DOTS_UP_TO,
@@ -54,12 +56,14 @@ __all__ = [
     "BINS",
     "DEFAULT_BANDS",
     "DOTS_UP_TO",
+    "GRID",
     "GRADE_PALETTE",
     "HEATMAP_SCHEME",
     "HIGHLIGHT_COLOUR",
     "MISSING_FILL",
     "OKABE_ITO",
     "OTHERS_COLOUR",
+    "POINTS_UP_TO",
     "RULE_COLOUR",
     "Chart",
     "DistributionRow",
@@ -67,6 +71,7 @@ __all__ = [
     "PillarRow",
     "Spread",
     "TrendRow",
+    "changes_scatter",
     "chart_html",
     "decode_spec",
     "distribution",

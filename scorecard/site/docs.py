@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 
 from scorecard.comparing import ComparingPages
+from scorecard.evidence_page import EvidencePage
 from scorecard.export import scores_csv_parts, scores_json_parts
 from scorecard.facts import ScoreSet
 from scorecard.model import Audience, Project
@@ -183,7 +184,12 @@ def gather_audience(
     files = DocsFiles(docs)
     page_paths: list[str] = []
     apart = institution_pages_apart(gatherer, env, files)
-    compared = [*ComparingPages(gatherer).pages(), opendata.data_dictionary()]
+    # The evidence, computed once for the audience while workers render institution pages.
+    compared = [
+        *ComparingPages(gatherer).pages(),
+        opendata.data_dictionary(),
+        EvidencePage(gatherer).page(),
+    ]
     # home, institutions, methodology, data; each institution and pillar; the pages compared
     total = 4 + len(gatherer.shown_ids) + len(project.framework.pillars) + len(compared)
     done = 0
@@ -220,6 +226,7 @@ def gather_audience(
         {"Peer groups": "peer-groups/index.md"},
         # The theme writes nav titles into every page as they are: escape them.
         {"Pillars": [{html.escape(p.name): f"pillars/{pid}.md"} for pid, p in fw.pillars.items()]},
+        {"Evidence": "evidence.md"},
         {"Methodology": "methodology.md"},
         {"Data": "data.md"},
         {"Data dictionary": "data-dictionary.md"},
