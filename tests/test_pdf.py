@@ -64,7 +64,7 @@ def test_packet_html_is_the_page_with_static_charts_and_the_appendix(example: Pa
     # Three charts, each an SVG hidden from assistive technology inside a named image.
     assert len(re.findall(r'<div class="scorecard-chart scorecard-chart-static"', text)) == 3
     assert text.count('<svg aria-hidden="true"') == 3
-    assert 'role="img" aria-label="Bar chart of 6 pillars' in text
+    assert 'role="img" aria-label="Bar chart of 5 core pillars and 1 section' in text
     assert text.count('<details class="scorecard-chart-data" open>') == 3
     assert "Appendix: methodology" in text and "Public: holds only" in text
     assert 'href="../' not in text  # the site's own links are plain text on paper
