@@ -76,6 +76,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC060": ("error", "positive answer is not on the scale"),
     "SC061": ("error", "two questions read the same column"),
     "SC062": ("error", "answer is used twice in a scale"),
+    "SC063": ("warning", "an imported audit becomes the latest with little of it reported"),
 }
 
 
