@@ -81,6 +81,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC064": ("error", "response expires on or before its date"),
     "SC065": ("warning", "response has expired and is no longer shown"),
     "SC066": ("warning", "response dated in the future"),
+    "SC067": ("warning", "an imported audit becomes the latest with little of it reported"),
 }
 
 

@@ -1,9 +1,10 @@
 """The typed objects of a scorecard: framework, institution, audit, period.
 
-The file models (``FrameworkFile``, ``InstitutionFile``, ``AuditFile``) are the single
-description of each file format: ``validate`` checks files against them and
-``scorecard schema`` writes their JSON Schemas, so the two can never disagree.
-No I/O happens here.
+The file models (``FrameworkOverrides``, ``InstitutionFile``, ``AuditFile``) are the single
+description of each file format: ``validate`` checks files against them and ``scorecard
+schema`` writes their JSON Schemas, so that an editor accepts what ``validate`` accepts. What
+needs more than the file (the framework's metrics, the file's path, other files) ``validate``
+alone checks, and each model's description says so. No I/O happens here.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 Kind = Literal["number", "percent", "boolean", "level"]
 Better = Literal["higher", "lower"]
@@ -43,8 +45,121 @@ METRIC_ID = re.compile(r"([a-z0-9][a-z0-9_-]*)\.([a-z0-9][a-z0-9_]*)")
 PERIOD = re.compile(r"(\d{4})(?:-(Q[1-4]|H[12]))?")
 
 
+# --- values the file formats share ---------------------------------------------------------
+#
+# Each is a pydantic type whose JSON Schema says the same as the check: an editor that reads
+# `scorecard schema` accepts what `scorecard validate` accepts. Patterns are written so that
+# Python, JavaScript (editors) and pydantic's own regular expressions read them alike: no
+# flags, no `$` (Python's matches before a final line break), \uXXXX escapes only.
+
+#: The longest text a field may hold, and the audit's free-text `notes`. Longer ones are an
+#: error: a site has no use for them, and Markdown takes time that grows faster than their length.
+MAX_TEXT = 2_000
+MAX_NOTES = 10_000
+
+#: Characters that show nothing on a page: white space, control characters, and Unicode's
+#: default-ignorable characters (zero-width spaces and joiners, direction marks, the soft
+#: hyphen, variation selectors, the Hangul fillers), all of the Basic Multilingual Plane.
+INVISIBLE_RANGES = (
+    (0x0000, 0x0020),
+    (0x007F, 0x00A0),
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x1680, 0x1680),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x2000, 0x200F),
+    (0x2028, 0x202F),
+    (0x205F, 0x206F),
+    (0x3000, 0x3000),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+)
+#: Text with something visible in it: one character, at least, that is none of the above.
+VISIBLE_PATTERN = (
+    "[^"
+    + "".join(
+        f"\\u{low:04x}" if low == high else f"\\u{low:04x}-\\u{high:04x}"
+        for low, high in INVISIBLE_RANGES
+    )
+    + "]"
+)
+_VISIBLE = re.compile(VISIBLE_PATTERN)
+#: An id: lower-case letters, digits and dashes, starting with a letter or digit.
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*(?![\s\S])"
+#: A pillar id of a framework, which may also hold underscores (complex_care).
+PILLAR_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*(?![\s\S])"
+METRIC_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*\.[a-z0-9][a-z0-9_]*(?![\s\S])"
+WEB_LINK_PATTERN = "^[Hh][Tt][Tt][Pp][Ss]?://"
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def has_visible_text(text: str) -> bool:
+    return _VISIBLE.search(text) is not None
+
+
+def _date_or_text(value: Any) -> Any:
+    """A date written plain (YAML reads it as a date) or quoted (as text: JSON has no dates)."""
+    if not isinstance(value, str):
+        return value
+    if not ISO_DATE.fullmatch(value):
+        raise PydanticCustomError("date_text", "expected a date as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError("date_impossible", "not a valid date") from None
+
+
+def _whole_number(value: Any) -> Any:
+    """3.0 is the whole number 3, as JSON Schema's `integer` has it."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: Free text, of at most MAX_TEXT characters (``validate.long_texts`` tells the length).
+Text = Annotated[str, Field(json_schema_extra={"maxLength": MAX_TEXT})]
+#: Text that must have something visible in it: a name, a title.
+VisibleText = Annotated[
+    str,
+    Field(
+        min_length=1,
+        pattern=VISIBLE_PATTERN,
+        json_schema_extra={
+            "maxLength": MAX_TEXT,
+            "patternErrorMessage": "must have visible text, not only spaces or invisible "
+            "characters",
+        },
+    ),
+]
+#: An id; ``validate`` says when one is not a slug (finding SC014), the schema by its pattern.
+Slug = Annotated[
+    str,
+    Field(
+        min_length=1,
+        pattern=VISIBLE_PATTERN,
+        json_schema_extra={
+            "pattern": SLUG_PATTERN,
+            "maxLength": MAX_TEXT,
+            "patternErrorMessage": "a lower-case id: letters, digits and dashes",
+        },
+    ),
+]
+IsoDate = Annotated[date, BeforeValidator(_date_or_text)]
+Whole = Annotated[int, BeforeValidator(_whole_number)]
+#: A count: a whole number, 0 or more. (A bound of a whole number goes before its validator,
+#: or the JSON Schema would not show it.)
+Count = Annotated[int, Field(ge=0), BeforeValidator(_whole_number)]
+
+
 class FileModel(BaseModel):
-    """A mapping read from a file: unknown keys are errors, and YAML types are kept as they are."""
+    """A mapping read from a file: unknown keys are errors, and YAML types are kept as they are
+    (but for a date written as text, and a whole number written 3.0)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -53,47 +168,48 @@ class FileModel(BaseModel):
 
 
 class PillarDef(FileModel):
-    name: str = Field(min_length=1)
-    question: str = ""
-    description: str = ""
-    weight: float = 1.0
+    name: VisibleText
+    question: Text = ""
+    description: Text = ""
+    weight: float = Field(1.0, json_schema_extra={"minimum": 0})
     role: Literal["core", "beside"] = Field(
         "core", description="core pillars make the overall score; beside ones are shown next to it"
     )
 
 
 class MetricDef(FileModel):
-    name: str = Field(min_length=1)
-    description: str = ""
+    name: VisibleText
+    description: Text = ""
     kind: Kind
-    unit: str = ""
+    unit: Text = ""
     better: Better = Field("higher", description="for boolean metrics, higher means true is good")
     target: float | None = Field(None, description="the value that scores 100")
     floor: float | None = Field(None, description="the value that scores 0")
-    max: int | None = Field(None, description="the highest level, for level metrics")
-    weight: float = 1.0
-    collected: str = ""
+    max: Whole | None = Field(None, description="the highest level, for level metrics")
+    weight: float = Field(1.0, json_schema_extra={"minimum": 0})
+    collected: Text = ""
     survey_item: bool = Field(
         False, description="a survey percent that audits may give as positive and n"
     )
-    basis: str = ""
+    basis: Text = ""
 
 
 class Suppression(FileModel):
-    min_n_public: int = 10
-    min_n_internal: int = 5
+    min_n_public: Whole = Field(10, json_schema_extra={"minimum": 1})
+    min_n_internal: Whole = Field(
+        5, json_schema_extra={"minimum": 1}, description="at most min_n_public"
+    )
 
 
 class EvidenceThresholds(FileModel):
     """How much data a link between a pillar and an outcome needs before it is estimated
     (``scorecard.evidence``). No score depends on these."""
 
-    min_institutions: int = Field(
-        5, ge=2, description="institutions with data, at least, before a link is estimated"
+    min_institutions: Annotated[int, Field(ge=2), BeforeValidator(_whole_number)] = Field(
+        5, description="institutions with data, at least, before a link is estimated"
     )
-    min_pairs: int = Field(
+    min_pairs: Annotated[int, Field(ge=3), BeforeValidator(_whole_number)] = Field(
         20,
-        ge=3,
         description="pairs of consecutive periods (or, for one period, institutions) at least",
     )
 
@@ -105,19 +221,29 @@ def span_months(text: str) -> int | None:
 
 
 STALE_AFTER = "4 quarters"
+#: ``SPAN`` as the JSON Schemas write it, with no span of 0
+SPAN_PATTERN = r"^\s*(?!0+\s)[0-9]{1,3}\s+(quarters?|halves|half|years?)\s*$"
+
+
+#: grade -> lowest score that earns it; `validate` checks that they go from highest to lowest
+GRADES_SCHEMA: dict[str, Any] = {
+    "minProperties": 1,
+    "propertyNames": {"minLength": 1, "pattern": VISIBLE_PATTERN},
+}
 
 
 class FrameworkFile(FileModel):
     """The built-in framework file, and a project's framework after it is merged over it."""
 
-    version: str = Field(min_length=1)
-    name: str = ""
+    version: VisibleText
+    name: Text = ""
     grades: dict[str, float] = Field(
         default_factory=lambda: {"A": 80.0, "B": 65.0, "C": 50.0, "D": 35.0, "F": 0.0},
         description="grade -> lowest score that earns it, highest first",
+        json_schema_extra=GRADES_SCHEMA,
     )
     suppression: Suppression = Suppression()
-    overall_min_pillars: int = 4
+    overall_min_pillars: Whole = 4
     withheld: WithheldPolicy = Field(
         "zero",
         description="how the public scores count a value an audit keeps back (visibility: "
@@ -130,34 +256,89 @@ class FrameworkFile(FileModel):
     )
     stale_after: str = Field(
         STALE_AFTER,
+        json_schema_extra={"pattern": SPAN_PATTERN},
         description="an institution whose latest audit is older than this, counted from the "
         "end of its period to the end of the project's newest, is marked as stale: a number of "
         "quarters, halves or years (`4 quarters`, `2 halves`, `1 year`); no score depends on it",
     )
-    references: dict[str, str] = Field(default_factory=dict)
+    references: dict[str, Text] = Field(default_factory=dict)
     pillars: dict[str, PillarDef]
     metrics: dict[str, MetricDef]
 
 
+class PillarChange(FileModel):
+    """A pillar of ``content/framework.yml``: the keys given change the built-in pillar of the
+    same id; a new pillar needs a `name`."""
+
+    name: VisibleText | None = None
+    question: Text | None = None
+    description: Text | None = None
+    weight: float | None = Field(None, json_schema_extra={"minimum": 0})
+    role: Literal["core", "beside"] | None = Field(
+        None, description="core pillars make the overall score; beside ones are shown next to it"
+    )
+
+
+class MetricChange(FileModel):
+    """A metric of ``content/framework.yml``: the keys given change the built-in metric of the
+    same id; a new metric needs a `name` and a `kind`. Checked by `scorecard validate` alone,
+    once merged: a number or percent metric needs `target` and `floor` that agree with
+    `better` (a percent's within 0..100), a level metric `max` of at least 1, and only a
+    percent metric can be a `survey_item`."""
+
+    name: VisibleText | None = None
+    description: Text | None = None
+    kind: Kind | None = None
+    unit: Text | None = None
+    better: Better | None = Field(
+        None, description="for boolean metrics, higher means true is good"
+    )
+    target: float | None = Field(None, description="the value that scores 100")
+    floor: float | None = Field(None, description="the value that scores 0")
+    max: Whole | None = Field(None, description="the highest level, for level metrics")
+    weight: float | None = Field(None, json_schema_extra={"minimum": 0})
+    collected: Text | None = None
+    survey_item: bool | None = Field(
+        None, description="a survey percent that audits may give as positive and n"
+    )
+    basis: Text | None = None
+
+
 class FrameworkOverrides(FileModel):
-    """``content/framework.yml``: changes to the built-in framework, or (extends: none) a new one.
+    """`content/framework.yml`: changes to the built-in framework, or (extends: none) a new one.
 
     Pillars and metrics given here are merged key by key over the built-in ones of the same id;
-    new ids add pillars and metrics.
+    new ids add pillars and metrics; a key given as null is left as it was. Beyond this schema,
+    `scorecard validate` checks what needs the framework they are merged into: a metric's id
+    starts with a pillar of the framework, new pillars and metrics are complete, grade bands go
+    from the highest minimum to the lowest, min_n_internal is at most min_n_public, and
+    overall_min_pillars is at most the number of core pillars.
     """
 
     extends: Literal["builtin", "none"] = "builtin"
-    version: str | None = None
-    name: str | None = None
-    grades: dict[str, float] | None = None
+    version: VisibleText | None = None
+    name: Text | None = None
+    grades: dict[str, float] | None = Field(
+        None,
+        description="grade -> lowest score that earns it, highest first",
+        json_schema_extra=GRADES_SCHEMA,
+    )
     suppression: Suppression | None = None
-    overall_min_pillars: int | None = None
+    overall_min_pillars: Whole | None = Field(None, json_schema_extra={"minimum": 1})
     withheld: WithheldPolicy | None = None
     evidence: EvidenceThresholds | None = None
-    stale_after: str | None = None
-    references: dict[str, str] = Field(default_factory=dict)
-    pillars: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    metrics: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    stale_after: str | None = Field(None, json_schema_extra={"pattern": SPAN_PATTERN})
+    references: dict[str, Text] = Field(default_factory=dict)
+    pillars: dict[str, PillarChange] = Field(
+        default_factory=dict,
+        description="pillar id -> the pillar, or the changes to a built-in one",
+        json_schema_extra={"propertyNames": {"pattern": PILLAR_ID_PATTERN}},
+    )
+    metrics: dict[str, MetricChange] = Field(
+        default_factory=dict,
+        description="metric id (pillar.name) -> the metric, or the changes to a built-in one",
+        json_schema_extra={"propertyNames": {"pattern": METRIC_ID_PATTERN}},
+    )
 
 
 @dataclass(frozen=True)
@@ -206,14 +387,21 @@ def pillar_of(metric_id: str) -> str:
 
 
 class InstitutionFile(FileModel):
-    id: str | None = Field(None, description="optional; must match the file name")
-    name: str = Field(min_length=1)
+    """An institution: `content/institutions/<id>.yml`. Beyond this schema, `scorecard
+    validate` checks that `id`, when given, is the file's name."""
+
+    id: Text | None = Field(None, description="optional; must match the file name")
+    name: VisibleText
     kind: InstitutionKind
-    region: str = Field(min_length=1, description="ISO 3166-2 code, or a free region name")
-    beds: int | None = Field(None, ge=0)
-    physicians: int | None = Field(None, ge=0)
-    peer_group: str = Field(min_length=1, description="institutions are compared within it")
-    website: str | None = None
+    region: VisibleText = Field(description="ISO 3166-2 code, or a free region name")
+    beds: Count | None = None
+    physicians: Count | None = None
+    peer_group: Slug = Field(description="institutions are compared within it")
+    website: Text | None = Field(
+        None,
+        description="a web address, starting with https:// or http://",
+        json_schema_extra={"pattern": WEB_LINK_PATTERN},
+    )
     publish: Publish = "named"
 
 
@@ -236,45 +424,88 @@ class Institution:
 
 
 class Source(FileModel):
-    id: str = Field(min_length=1)
+    id: Slug = Field(description="unique among the audit's sources")
     kind: SourceKind
-    instrument: str | None = None
-    invited: int | None = Field(None, ge=0)
-    responded: int | None = Field(None, ge=0)
-    note: str | None = None
+    instrument: Text | None = None
+    invited: Count | None = None
+    responded: Count | None = Field(
+        None, description="more than `invited` is a warning of `scorecard validate`"
+    )
+    note: Text | None = None
+
+
+def _given(key: str) -> dict[str, Any]:
+    """JSON Schema: ``key`` is there, and is not null."""
+    return {"required": [key], "properties": {key: {"not": {"type": "null"}}}}
 
 
 class MetricEntry(FileModel):
+    """One metric of an audit or unit: `value`, or `positive` and `n`, or a `status`."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                {
+                    "description": "a value, positive and n, or a status",
+                    "anyOf": [_given("value"), _given("positive"), _given("status")],
+                },
+                {
+                    "description": "a status, or a value, not both",
+                    "not": {"allOf": [_given("status"), _given("value")]},
+                },
+                {
+                    "description": "a status, or positive and n, not both",
+                    "not": {"allOf": [_given("status"), _given("positive")]},
+                },
+                {
+                    "description": "positive and n, or a value, not both",
+                    "not": {"allOf": [_given("positive"), _given("value")]},
+                },
+                {
+                    "description": "positive needs n, the number of respondents",
+                    "if": _given("positive"),
+                    "then": _given("n"),
+                },
+            ]
+        }
+    )
+
     value: Any = Field(
         None,
         json_schema_extra={"type": ["number", "boolean", "null"]},
-        description="a number, true/false or a level, as the metric's kind says",
+        description="a number, true/false or a level, as the metric's kind says (which "
+        "`scorecard validate` checks against the framework)",
     )
-    positive: int | None = Field(None, description="respondents answering favourably")
-    n: int | None = Field(None, description="respondents")
+    positive: Whole | None = Field(
+        None,
+        description="respondents answering favourably, at most n; only for the framework's "
+        "survey items",
+        json_schema_extra={"minimum": 0},
+    )
+    n: Whole | None = Field(None, description="respondents", json_schema_extra={"minimum": 1})
     status: Literal["not-reported", "not-applicable"] | None = None
-    reason: str | None = None
-    source: str | None = None
-    note: str | None = Field(None, description="always internal")
+    reason: Text | None = Field(None, description="why not applicable; a warning without it")
+    source: Text | None = Field(None, description="the id of one of the audit's sources")
+    note: Text | None = Field(None, description="always internal")
     visibility: Visibility | None = None
 
 
 class Unit(FileModel):
-    name: str = Field(min_length=1)
+    name: VisibleText
     metrics: dict[str, MetricEntry] = Field(default_factory=dict)
     visibility: Visibility = "internal"
-    note: str | None = None
+    note: Text | None = None
 
 
 class Action(FileModel):
-    id: str = Field(min_length=1)
-    pillar: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    owner: str | None = None
-    due: date | None = None
+    id: Slug = Field(description="unique among the audit's actions")
+    pillar: VisibleText = Field(description="a pillar of the framework")
+    title: VisibleText
+    owner: Text | None = None
+    due: IsoDate | None = Field(None, description="YYYY-MM-DD, plain or quoted")
     status: ActionStatus = "planned"
     visibility: Visibility | None = None
-    note: str | None = None
+    note: Text | None = None
 
 
 #: A day, under a name that a field called ``date`` does not hide.
@@ -286,11 +517,11 @@ class Response(FileModel):
     words: disputed (it holds the value wrong), corrected (it gives the right one), context
     (what the number leaves out) or remediated (what it has done since)."""
 
-    target: str = Field(min_length=1, description="a metric id, a pillar id, or `overall`")
+    target: VisibleText = Field(description="a metric id, a pillar id, or `overall`")
     kind: ResponseKind
-    text: str = Field(min_length=1)
-    date: Day = Field(description="when the institution made the statement")
-    expires: Day | None = Field(
+    text: VisibleText
+    date: IsoDate = Field(description="when the institution made the statement: YYYY-MM-DD")
+    expires: IsoDate | None = Field(
         None,
         description="after this day (counted to the project's newest audit date) the "
         "statement is no longer shown",
@@ -299,16 +530,38 @@ class Response(FileModel):
 
 
 class AuditFile(FileModel):
-    institution: str | None = Field(None, description="optional; must match the folder name")
-    period: str | None = Field(None, description="optional; must match the file name")
-    audited: date
-    auditor: str = ""
+    """One audit: `content/audits/<institution>/<period>.yml`.
+
+    Beyond this schema, `scorecard validate` checks what needs the rest of the project: that
+    each metric id is a metric of the framework, with a value of its kind (a number, a percent
+    from 0 to 100, a level up to its maximum, true or false) and `positive` only for survey
+    items; that `institution` and `period`, when given, agree with the file's path; that an
+    action's `pillar` is a pillar of the framework; that ids are unique in their list, a
+    metric's `positive` is at most its `n`, and its `source` is listed under `sources`; and,
+    across files, that the institution exists and keeps one cadence of periods. It warns when
+    `audited` is after today or before the period began.
+    """
+
+    institution: Text | None = Field(None, description="optional; must match the folder name")
+    period: Text | None = Field(None, description="optional; must match the file name")
+    audited: IsoDate = Field(description="the day the audit was carried out: YYYY-MM-DD")
+    auditor: Text = ""
     visibility: Visibility = Field("public", description="default for every item in the file")
     sources: list[Source] = Field(default_factory=list)
-    metrics: dict[str, MetricEntry] = Field(default_factory=dict)
-    units: dict[str, Unit] = Field(default_factory=dict)
+    metrics: dict[str, MetricEntry] = Field(
+        default_factory=dict,
+        description="metric id (pillar.name) of the framework -> its entry",
+        json_schema_extra={"propertyNames": {"pattern": METRIC_ID_PATTERN}},
+    )
+    units: dict[str, Unit] = Field(
+        default_factory=dict,
+        description="unit id -> unit; internal unless marked public",
+        json_schema_extra={"propertyNames": {"pattern": SLUG_PATTERN}},
+    )
     actions: list[Action] = Field(default_factory=list)
-    notes: str | None = Field(None, description="always internal")
+    notes: str | None = Field(
+        None, description="always internal", json_schema_extra={"maxLength": MAX_NOTES}
+    )
     responses: list[Response] = Field(
         default_factory=list, description="the institution's statements about its results"
     )

@@ -32,9 +32,11 @@ PILLARS = ["admin", "mission", "autonomy", "safety", "recognition", "outcomes", 
 
 
 def copy_example(dest: Path, *, site_url: str | None = None) -> Path:
-    """The example project at the repository root (mkdocs.yml, content/) copied into ``dest``."""
+    """The example project at the repository root (mkdocs.yml, content/, site_templates/)
+    copied into ``dest``."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(REPO / "content", dest / "content")
+    shutil.copytree(REPO / "site_templates", dest / "site_templates")
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     if site_url is not None:
         config = f"site_url: {site_url}\n" + re.sub(r"(?m)^site_url:.*\n", "", config)

@@ -100,6 +100,29 @@ def test_example_site_has_every_page_and_data_file(example: Path, audience: str)
     assert {r.split(",")[0] for r in rows[1:]} == shown
 
 
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_example_override_adds_one_line_to_each_institution_page(
+    example: Path, audience: str
+) -> None:
+    """site_templates/institution.md.j2 extends the built-in page with its `extra` block: the
+    built-in page is all there, and the override's line once, with its links."""
+    pages = sorted((example / audience).glob("institutions/*/index.html"))
+    assert len(pages) >= 8
+    for path in pages:
+        page = soup(path)
+        lines = [p for p in page.select("article p") if "Questions about the figures" in p.text]
+        assert len(lines) == 1, path
+        heading = page.select_one("article h1")
+        assert heading is not None and heading.contents, path
+        assert f"the figures of {heading.contents[0].get_text().strip()}?" in lines[0].text
+        links = {a.get_text(): a["href"] for a in lines[0].select("a")}
+        assert links == {
+            "scorecard@example.org": "mailto:scorecard@example.org",
+            "how this scorecard is made": "../../pages/about/",
+        }
+        assert page.select(".scorecard-chart[data-spec]"), path  # the built-in page's charts
+
+
 def test_internal_pages_say_so_and_public_pages_do_not(example: Path) -> None:
     internal = html_pages(example / "internal")
     assert len(internal) > 20

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import Result
-from conftest import Runner, assert_clean_exit
+from conftest import INSTITUTION, Runner, assert_clean_exit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,6 +31,7 @@ from scorecard.findings import CATALOGUE, Finding
 from scorecard.survey import (
     Instrument,
     SurveyUsageError,
+    csv_header,
     import_survey,
     instrument_files,
     load_instrument,
@@ -341,7 +342,19 @@ def test_creates_a_missing_audit(project: Path) -> None:
     assert data["metrics"]["outcomes.joy_score"] == {"value": 29.5, "n": 8, "source": "mini-z"}
     assert "units" not in data  # a new audit has no units: all three count in the total only
     assert result.stderr.count("warning[SC054]") == 3
-    assert result.stderr.count("warning") == 3
+    assert result.stderr.count("warning") == 4
+    # nine survey metrics of the framework's 48 make it the latest audit: a warning says so
+    assert (
+        "content/audits/north-valley/2026-Q4.yml:1:1: warning[SC067] 2026-Q4 becomes "
+        "north-valley's latest audit (after 2026-Q3), with 19 % of the overall weight reported "
+        "(2026-Q3: 15 %): the site shows it as the institution's current state (hint: import "
+        "or write its other metrics before the site is built; answers that belong to an "
+        "earlier audit go there, with its --period)\n"
+    ) in result.stderr
+    assert result.stderr.endswith(
+        "wrote content/audits/north-valley/2026-Q4.yml: 9 metrics from 9 respondents\n"
+        "2026-Q4 becomes north-valley's latest audit (after 2026-Q3)\n"
+    )
 
 
 def test_imported_audit_validates_and_scores(project: Path) -> None:
@@ -703,3 +716,200 @@ def test_instrument_findings_have_positions(make_project: MakeProject) -> None:
 def test_catalogue_has_the_survey_codes() -> None:
     assert {f"SC0{n}" for n in range(50, 63)} <= set(CATALOGUE)
     assert CATALOGUE["SC054"][0] == "warning" and CATALOGUE["SC055"][0] == "warning"
+
+
+# --- a new audit, and where it stands --------------------------------------------------------
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["write", "dry-run"])
+def test_a_new_audit_needs_its_date(project: Path, dry_run: bool) -> None:
+    extra = ["--dry-run"] if dry_run else []
+    result = run(project, MINIZ_CSV, "mini-z", *extra, period="2026-Q4")
+    assert_clean_exit(result, 2)
+    assert (
+        "Error: north-valley has no audit for 2026-Q4 yet; its latest audit is 2026-Q3. To "
+        "create content/audits/north-valley/2026-Q4.yml, give --audited YYYY-MM-DD, the day the "
+        "audit was carried out; to add to an audit, give its --period\n"
+    ) in result.stderr
+    assert result.stdout == ""
+    assert not (project / "content/audits/north-valley/2026-Q4.yml").exists()
+
+
+def test_an_existing_audit_needs_no_date(project: Path) -> None:
+    before = audit(project)["audited"]
+    assert run(project, MINIZ_CSV, "mini-z").exit_code == 0
+    assert audit(project)["audited"] == before
+
+
+def test_a_new_audit_before_the_latest_stays_behind_it(project: Path) -> None:
+    result = run(project, SOPS_CSV, "ahrq-sops", "--audited", "2026-04-20", period="2026-Q1")
+    assert_clean_exit(result, 0)
+    assert result.stderr.endswith(
+        "2026-Q1 comes before north-valley's latest audit, 2026-Q3, which stays the latest\n"
+    )
+    assert "SC067" not in result.stderr
+
+
+def test_the_first_audit_of_an_institution(make_project: MakeProject) -> None:
+    root = make_project({"content/institutions/north-valley.yml": INSTITUTION})
+    result = run(root, MINIZ_CSV, "mini-z", "--audited", "2026-11-20", period="2026-Q4")
+    assert_clean_exit(result, 0)
+    assert "warning[SC067] 2026-Q4 is north-valley's first audit, with 19 % of" in result.stderr
+    assert result.stderr.endswith("2026-Q4 is north-valley's first audit\n")
+
+
+def test_a_new_latest_audit_that_reports_enough_is_not_warned_about(
+    make_project: MakeProject,
+) -> None:
+    """A framework of the Edmondson metric alone: the import reports all of it."""
+    framework = (
+        "extends: none\nversion: team-1\noverall_min_pillars: 1\n"
+        "pillars: {safety: {name: Psychological safety}}\n"
+        "metrics:\n  safety.team_psych_safety: {name: Team psychological safety, kind: number,"
+        " better: higher, target: 5.5, floor: 3.5}\n"
+    )
+    root = make_project(
+        {
+            "content/framework.yml": framework,
+            "content/institutions/north-valley.yml": INSTITUTION,
+            "content/audits/north-valley/2026-Q3.yml": "audited: 2026-10-15\n",
+        }
+    )
+    export = root / "answers.csv"
+    export.write_text(EDMONDSON_HEADER + "\n" + "icu,1,7,1,7,1,7,7\n" * 5, "utf-8")
+    result = run(root, export, "edmondson", "--audited", "2027-01-20", period="2026-Q4")
+    assert_clean_exit(result, 0)
+    assert "SC067" not in result.stderr
+    assert result.stderr.endswith("2026-Q4 becomes north-valley's latest audit (after 2026-Q3)\n")
+
+
+def test_a_new_audit_keeps_the_institutions_cadence(project: Path) -> None:
+    result = run(project, MINIZ_CSV, "mini-z", "--audited", "2027-01-20", period="2026")
+    assert_clean_exit(result, 2)
+    assert (
+        "2026 is yearly, but north-valley's audits are quarterly; name the period as they are, "
+        "like 2026-Q3"
+    ) in result.stderr
+    assert not (project / "content/audits/north-valley/2026.yml").exists()
+
+
+# --- what an export needs ------------------------------------------------------------------
+
+
+def columns(root: Path, name: str) -> Result:
+    args = ["import", "survey", "--instrument", name, "--columns", "--project", str(root)]
+    return Runner().invoke(cli, args)
+
+
+@pytest.mark.parametrize("name", ["mini-z", "ahrq-sops", "edmondson"])
+def test_columns_name_what_the_import_reads(tmp_path: Path, name: str) -> None:
+    """The header that `--columns` gives, and answers by the codes it lists, import as they
+    are: the list is the instrument's own, not a description of it."""
+    result = columns(tmp_path, name)  # no project, no CSV: the built-in instruments
+    assert_clean_exit(result, 0)
+    assert result.stderr == ""
+    guide = result.stdout
+    instrument = load_instrument(tmp_path, name, _framework())[0]
+    assert instrument is not None
+    assert guide.startswith(f"{name}: {instrument.title}\n")
+    header = guide.split("The column names:\n\n", 1)[1].split("\n", 1)[0]
+    assert header == csv_header(instrument)
+    assert header.split(",")[0] == "unit"
+    for question in instrument.questions.values():
+        assert f"\n  {question.column} " in guide
+        assert question.text.split()[0] in guide
+    for metric in instrument.metrics:
+        assert f"\n  {metric}\n" in guide
+
+    lowest = {q.column: str(q.scale.low) for q in instrument.questions.values()}
+    row = ",".join(["icu", *(lowest[c] for c in header.split(",")[1:])])
+    export = tmp_path / "answers.csv"
+    export.write_text(f"{header}\n" + f"{row}\n" * 6, "utf-8")
+    root = tmp_path / "project"
+    (root / "content/institutions").mkdir(parents=True)
+    (root / "content/institutions/north-valley.yml").write_text(INSTITUTION, "utf-8")
+    (root / "content/audits/north-valley").mkdir(parents=True)
+    (root / "content/audits/north-valley/2026-Q3.yml").write_text(
+        "audited: 2026-10-15\nunits:\n  icu: {name: Intensive care}\n", "utf-8"
+    )
+    imported = run(root, export, name)
+    assert_clean_exit(imported, 0)
+    assert "SC05" not in imported.stderr  # no column missing, no answer off the scale
+    assert set(audit(root)["metrics"]) == set(instrument.metrics)
+
+
+def test_columns_of_the_edmondson_scale_in_full(tmp_path: Path) -> None:
+    guide = columns(tmp_path, "edmondson").stdout
+    assert (
+        "\n  psych_safety_1  accuracy7, reverse-worded (positive: 1, 2, 3)\n"
+        "                  On this team, a mistake you make is often used against you.\n"
+    ) in guide
+    assert (
+        "\n  accuracy7 (positive: 5, 6, 7)\n    1  Very inaccurate\n    2  Inaccurate\n"
+        "    3  Somewhat inaccurate\n    4  Neither accurate nor inaccurate\n"
+        "    5  Somewhat accurate\n    6  Accurate\n    7  Very accurate\n"
+        "    9  Don't know (no answer)\n"
+    ) in guide
+    assert guide.endswith(
+        "\n  safety.team_psych_safety\n    mean score of psych_safety_1, psych_safety_2, "
+        "psych_safety_3, psych_safety_4,\n    psych_safety_5, psych_safety_6, psych_safety_7 "
+        "(a respondent needs 5 of 7 answers)\n"
+    )
+
+
+def test_columns_of_a_project_instrument(project: Path) -> None:
+    result = columns(project, "team-pulse")
+    assert_clean_exit(result, 0)
+    assert "after 3 header rows (names on row 1)" in result.stdout
+    assert "\nDepartment,Q1,Q2,Q3,Q4,Q5,Q6,Q7,Q8\n" in result.stdout
+    assert "\n  Q8          agree5 (positive: 4, 5)\n" in result.stdout
+
+
+def test_columns_show_a_projects_text_inert(make_project: MakeProject) -> None:
+    pulse = (FIXTURES / "team-pulse.yml").read_text("utf-8")
+    pulse = pulse.replace("Taking a risk here is safe.", '"Taking a risk\\x1b[31m here is safe."')
+    root = make_project({"content/instruments/team-pulse.yml": pulse})
+    result = columns(root, "team-pulse")
+    assert_clean_exit(result, 0)
+    assert "\x1b" not in result.stdout
+    assert "Taking a risk\\x1b[31m here is safe." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--instrument", "edmondsn", "--columns"], "no instrument `edmondsn`; did you mean"),
+        (["--instrument", "edmondson"], "Missing argument 'FILE.csv'"),
+        ([str(SOPS_CSV), "--instrument", "ahrq-sops"], "Missing option '--institution'"),
+        (
+            [str(SOPS_CSV), "--instrument", "ahrq-sops", "--institution", "north-valley"],
+            "Missing option '--period'",
+        ),
+    ],
+    ids=["unknown-instrument", "no-file", "no-institution", "no-period"],
+)
+def test_columns_and_missing_parts_are_usage_errors(
+    project: Path, args: list[str], message: str
+) -> None:
+    result = Runner().invoke(cli, ["import", "survey", *args, "--project", str(project)])
+    assert_clean_exit(result, 2)
+    assert message in result.stderr
+
+
+def test_columns_of_a_broken_instrument_are_findings(make_project: MakeProject) -> None:
+    root = make_project({"content/instruments/team-pulse.yml": "title: ' '\nscales: {}\n"})
+    result = columns(root, "team-pulse")
+    assert_clean_exit(result, 1)
+    assert "content/instruments/team-pulse.yml:1:8: error[SC012] title: must have visible text" in (
+        result.stderr
+    )
+    assert result.stdout == ""
+
+
+def test_help_says_what_the_csv_holds() -> None:
+    result = Runner().invoke(cli, ["import", "survey", "--help"])
+    assert_clean_exit(result, 0)
+    words = " ".join(result.stdout.split())
+    assert "one column per question of the instrument, named by the question's id" in words
+    assert "scorecard import survey --instrument edmondson --columns" in words
+    assert "needed to create an audit that does not exist yet" in words

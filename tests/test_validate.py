@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -328,6 +329,47 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[tuple[str, str, int]], str]]
         [("SC001", AUDIT, 2)],
         "remove the `---` line",
     ),
+    "blank-institution-name": (
+        {INST: INSTITUTION.replace("North Valley General Hospital", '" "')},
+        [("SC012", INST, 1)],
+        "show nothing",
+    ),
+    "zero-width-unit-name": (
+        {AUDIT: 'audited: 2026-10-15\nunits:\n  icu: {name: "\\u200b"}\n'},
+        [("SC012", AUDIT, 3)],
+        "zero-width",
+    ),
+    "control-character-action-title": (
+        {
+            AUDIT: "audited: 2026-10-15\nactions:\n"
+            '  - {id: scribes, pillar: admin, title: "\\x01\\t"}\n'
+        },
+        [("SC012", AUDIT, 3)],
+        "control",
+    ),
+    "blank-slug-is-one-finding": (
+        {INST: INSTITUTION.replace("peer_group: community", 'peer_group: "\\u00a0"')},
+        [("SC012", INST, 4)],
+        "spaces",
+    ),
+    "quoted-text-for-a-date": (
+        {
+            AUDIT: "audited: 2026-10-15\nactions:\n"
+            '  - {id: scribes, pillar: admin, title: Scribes, due: "next spring"}\n'
+        },
+        [("SC012", AUDIT, 3)],
+        "YYYY-MM-DD",
+    ),
+    "quoted-impossible-date": (
+        {AUDIT: 'audited: "2026-10-32"\n'},
+        [("SC007", AUDIT, 1)],
+        "real date",
+    ),
+    "date-and-time": (
+        {AUDIT: "audited: 2026-10-15 09:30:00\n"},
+        [("SC012", AUDIT, 1)],
+        "YYYY-MM-DD",
+    ),
     "key-that-is-a-list": (
         {AUDIT: "audited: 2026-10-15\n? [a, b]\n: 1\n"},
         [("SC001", AUDIT, 2)],
@@ -469,11 +511,71 @@ def test_findings_from_many_files_are_sorted_by_file_and_line(make_project: Make
             f"{AUDIT}:3:40: error[SC023] metrics.admin.ambient_documentation.value: "
             "120 is not a percent between 0 and 100",
         ),
+        (
+            {INST: INSTITUTION.replace("North Valley General Hospital", '" "')},
+            f"{INST}:1:7: error[SC012] name: must have visible text, got ' ' (hint: spaces, "
+            "control characters and zero-width characters show nothing)",
+        ),
+        (
+            {
+                AUDIT: "audited: 2026-10-15\nactions:\n"
+                '  - {id: scribes, pillar: admin, title: Scribes, due: "31/03/2027"}\n'
+            },
+            f"{AUDIT}:3:55: error[SC012] actions[0].due: expected a date, got '31/03/2027' "
+            "(hint: write it as YYYY-MM-DD, like 2027-03-31)",
+        ),
+        (
+            {AUDIT: 'audited: "2026-02-30"\n'},
+            f"{AUDIT}:1:10: error[SC007] audited: `2026-02-30` is not a valid date "
+            "(hint: write a real date as YYYY-MM-DD)",
+        ),
     ],
-    ids=["letter-o", "did-you-mean-metric", "bad-date", "no", "path-disagrees", "cadence", "pct"],
+    ids=[
+        "letter-o",
+        "did-you-mean-metric",
+        "bad-date",
+        "no",
+        "path-disagrees",
+        "cadence",
+        "pct",
+        "blank-name",
+        "quoted-not-a-date",
+        "quoted-impossible-date",
+    ],
 )
 def test_exact_wording(make_project: MakeProject, files: dict[str, str], line: str) -> None:
     assert [f.format() for f in check(make_project, files)] == [line]
+
+
+def test_dates_plain_or_quoted_are_the_same_date(make_project: MakeProject) -> None:
+    text = (
+        'audited: "2026-10-15"\nactions:\n'
+        "  - {id: a, pillar: admin, title: Scribes, due: 2027-03-31}\n"
+        '  - {id: b, pillar: admin, title: Huddles, due: "2027-03-31"}\n'
+    )
+    project, findings = open_project(make_project({AUDIT: text}, default=True))
+    assert findings == []
+    assert project is not None
+    audit = project.audits[0]
+    assert audit.audited == date(2026, 10, 15)
+    assert [a.due for a in audit.data.actions] == [date(2027, 3, 31), date(2027, 3, 31)]
+
+
+def test_a_quoted_date_is_checked_as_a_date(make_project: MakeProject) -> None:
+    findings = check(make_project, {AUDIT: 'audited: "2999-01-01"\n'})
+    assert where(findings) == [("SC046", AUDIT, 1)]  # after today, as the plain date would be
+
+
+def test_a_whole_number_may_be_written_with_a_zero_decimal(make_project: MakeProject) -> None:
+    text = audit("safety.speak_up: {positive: 132.0, n: 210.0}")
+    project, findings = open_project(make_project({AUDIT: text}, default=True))
+    assert findings == []
+    assert project is not None
+    entry = project.audits[0].data.metrics["safety.speak_up"]
+    assert (entry.positive, entry.n) == (132, 210)
+    assert type(entry.n) is int
+    bad = check(make_project, {AUDIT: audit("safety.speak_up: {positive: 13.5, n: 0.0}")})
+    assert where(bad) == [("SC012", AUDIT, 3), ("SC022", AUDIT, 3)]
 
 
 def test_strict_makes_a_warning_an_error() -> None:

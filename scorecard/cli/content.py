@@ -158,29 +158,43 @@ def import_group() -> None:
 
 @import_group.command("survey")
 @click.argument(
-    "export", metavar="FILE.csv", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+    "export",
+    metavar="FILE.csv",
+    required=False,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
 )
 @click.option(
     "--instrument",
     required=True,
     help="mini-z, ahrq-sops, edmondson, or NAME for content/instruments/NAME.yml.",
 )
-@click.option("--institution", required=True, help="The institution's id.")
-@click.option("--period", required=True, help="The audit's period: 2026-Q3, 2026-H1 or 2026.")
+@click.option(
+    "--columns",
+    "show_columns",
+    is_flag=True,
+    help="List the columns and answers the instrument expects in FILE.csv, and stop. "
+    "Needs only --instrument.",
+)
+@click.option("--institution", help="The institution's id.  [required]")
+@click.option("--period", help="The audit's period: 2026-Q3, 2026-H1 or 2026.  [required]")
 @click.option(
     "--audited",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Set the audit's date (YYYY-MM-DD).  [default: today, for a new audit]",
+    help="The audit's date (YYYY-MM-DD): needed to create an audit that does not exist yet; "
+    "given for an existing one, it replaces its date.",
 )
 @click.option("--metric", "metrics", multiple=True, help="Import only this metric; repeatable.")
 @click.option("--dry-run", is_flag=True, help="Print the change as a diff and write nothing.")
 @project_option
+@click.pass_context
 def import_survey_command(
-    export: Path,
+    ctx: click.Context,
+    export: Path | None,
     instrument: str,
-    institution: str,
-    period: str,
+    show_columns: bool,
+    institution: str | None,
+    period: str | None,
     audited: Any,
     metrics: tuple[str, ...],
     dry_run: bool,
@@ -188,15 +202,29 @@ def import_survey_command(
 ) -> None:
     """Turn raw survey answers (a CSV export) into the metrics of one audit.
 
-    Writes percent positive, composites and mean scores with their n, for the institution and
-    each unit of the audit, into content/audits/ID/PERIOD.yml, keeping the rest of the file.
-    Groups smaller than the framework's min_n_internal are written as not reported. No
-    respondent's answer is ever written.
+    FILE.csv holds one row per respondent: an optional `unit` column (a unit id or name of the
+    audit) and one column per question of the instrument, named by the question's id; answers
+    are codes or their labels. `--columns` lists the columns and answers an instrument expects.
 
-    Example: scorecard import survey answers.csv --instrument ahrq-sops
-    --institution north-valley --period 2026-Q3 --dry-run
+    Writes percent positive, composites and mean scores with their n, for the institution and
+    each unit of the audit, into content/audits/ID/PERIOD.yml, keeping the rest of the file;
+    an audit that does not exist yet is created, dated --audited. Groups smaller than the
+    framework's min_n_internal are written as not reported. No respondent's answer is ever
+    written.
+
+    \b
+    Examples:
+      scorecard import survey --instrument edmondson --columns
+      scorecard import survey answers.csv --instrument ahrq-sops \\
+        --institution north-valley --period 2026-Q3 --dry-run
     """
     from scorecard.survey import SurveyUsageError, import_survey
+
+    if show_columns:
+        _show_columns(project_dir, instrument)
+        return
+    _given(ctx, export=export, institution=institution, period=period)
+    assert export is not None and institution is not None and period is not None
 
     try:
         report = import_survey(
@@ -236,3 +264,27 @@ def import_survey_command(
     for unit, hidden in report.suppressed.items():
         where = f"unit {unit}" if unit else "the institution"
         click.echo(f"not reported for {where} (too few answers): {', '.join(hidden)}", err=True)
+    if report.relation:
+        click.echo(report.relation, err=True)
+
+
+def _given(ctx: click.Context, **values: object) -> None:
+    """Exit 2, as Click does for a required parameter, when one of ``values`` is missing."""
+    for param in ctx.command.params:
+        if param.name in values and values[param.name] is None:
+            raise click.MissingParameter(ctx=ctx, param=param)
+
+
+def _show_columns(project_dir: Path, name: str) -> None:
+    """The columns and answers of the instrument ``name``, to stdout."""
+    from scorecard.survey import SurveyUsageError, export_guide, open_instrument
+
+    try:
+        instrument, findings = open_instrument(project_dir, name)
+    except SurveyUsageError as err:
+        raise click.UsageError(str(err)) from err
+    if findings:
+        click.echo(format_findings(findings, "text", strict=False), nl=False, err=True)
+    if instrument is None:
+        raise ContentInvalid(summary(findings) + f"; fix the instrument `{name}` and run again")
+    click.echo(export_guide(instrument), nl=False)

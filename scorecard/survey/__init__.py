@@ -8,7 +8,8 @@ answer is ever written: only counts, percents, means and n.
 
 from __future__ import annotations
 
-from scorecard.survey.importer import ImportReport, import_survey
+from scorecard.survey.columns import csv_header, export_guide
+from scorecard.survey.importer import ImportReport, import_survey, open_instrument
 from scorecard.survey.instrument import (
     Instrument,
     SurveyUsageError,
@@ -20,7 +21,10 @@ __all__ = [
     "ImportReport",
     "Instrument",
     "SurveyUsageError",
+    "csv_header",
+    "export_guide",
     "import_survey",
     "instrument_files",
     "load_instrument",
+    "open_instrument",
 ]

@@ -9,18 +9,20 @@ from __future__ import annotations
 import difflib
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from scorecard.audience import audit_scores
 from scorecard.findings import Finding, did_you_mean, has_errors
 from scorecard.load import load_bytes, load_file
-from scorecard.model import parse_period
-from scorecard.project import display, find_content
+from scorecard.model import Audit, Framework, Period, parse_period
+from scorecard.project import ContentFiles, display, find_content
 from scorecard.survey.answers import read_export
 from scorecard.survey.audit import AuditEditError, new_audit, plan, update_audit
-from scorecard.survey.instrument import SurveyUsageError, load_instrument
+from scorecard.survey.instrument import Instrument, SurveyUsageError, load_instrument
 from scorecard.survey.tabulate import Group, derivable, respondents, tabulate
 from scorecard.validate import (
     AuditContext,
@@ -46,6 +48,8 @@ class ImportReport:
     units: list[str] = field(default_factory=list)
     #: unit id (or "" for the institution) -> metrics written as suppressed
     suppressed: dict[str, list[str]] = field(default_factory=dict)
+    #: for a new audit: how its period stands to the institution's other audits
+    relation: str = ""
 
     @property
     def ok(self) -> bool:
@@ -76,12 +80,13 @@ def import_survey(
     metrics: Sequence[str] = (),
     dry_run: bool = False,
     export_shown: str | None = None,
-    today: date | None = None,
 ) -> ImportReport:
     """Turn the survey ``export`` into metrics of ``institution``'s audit for ``period``.
 
-    Raises ``SurveyUsageError`` for names that do not exist; every problem with the content
-    or the export is a finding on the report, and then nothing is written.
+    An audit that does not exist yet is created, dated ``audited``, which it then needs.
+    Raises ``SurveyUsageError`` for names that do not exist and for a missing date; every
+    problem with the content or the export is a finding on the report, and then nothing is
+    written.
     """
     if parse_period(period) is None:
         raise SurveyUsageError(f"`{period}` is not a period; write 2026-Q3, 2026-H1 or 2026")
@@ -99,6 +104,16 @@ def import_survey(
         folder / f"{period}.yml",
     )
     report = ImportReport(display(path, root), path)
+    if not path.is_file():  # a new audit: dated, and of the institution's cadence
+        others = _periods(files.audits, institution)
+        if audited is None:
+            latest = f"; its latest audit is {others[-1].label}" if others else ""
+            raise SurveyUsageError(
+                f"{institution} has no audit for {period} yet{latest}. To create "
+                f"{report.audit_file}, give --audited YYYY-MM-DD, the day the audit was "
+                "carried out; to add to an audit, give its --period"
+            )
+        _same_cadence(institution, parse_period(period), others)
     _run(
         report,
         root,
@@ -110,10 +125,47 @@ def import_survey(
         metrics=metrics,
         dry_run=dry_run,
         export_shown=export_shown,
-        today=today,
     )
     report.findings.sort()
     return report
+
+
+def _same_cadence(institution: str, period: Period | None, others: list[Period]) -> None:
+    """An audit of another cadence than the institution's others would make the project
+    invalid (SC027): say so before anything is read."""
+    if period is None or not others:
+        return
+    months = Counter(p.months for p in others).most_common(1)[0][0]
+    if period.months != months:
+        usual = next(p for p in reversed(others) if p.months == months)
+        raise SurveyUsageError(
+            f"{period.label} is {period.cadence}, but {institution}'s audits are "
+            f"{usual.cadence}; name the period as they are, like {usual.label}"
+        )
+
+
+def _periods(audits: Sequence[Path], institution: str, leave_out: str = "") -> list[Period]:
+    """The periods of the institution's audit files, in order (but ``leave_out``)."""
+    found = [parse_period(p.stem) for p in audits if p.parent.name == institution]
+    return sorted(p for p in found if p is not None and p.label != leave_out)
+
+
+def _framework(root: Path, files: ContentFiles) -> tuple[Framework | None, list[Finding]]:
+    override = (
+        load_file(files.framework, display(files.framework, root)) if files.framework else None
+    )
+    return check_framework(builtin_framework_document(), override)
+
+
+def open_instrument(root: Path, name: str) -> tuple[Instrument | None, list[Finding]]:
+    """The instrument called ``name`` (the project's own, or a built-in one), checked against
+    the project's framework; None and the findings when either has errors. Raises
+    ``SurveyUsageError`` when there is no instrument of that name."""
+    framework, findings = _framework(root, find_content(root))
+    if framework is None:
+        return None, findings
+    instrument, found = load_instrument(root, name, framework)
+    return instrument, findings + found
 
 
 def _run(
@@ -128,16 +180,12 @@ def _run(
     metrics: Sequence[str],
     dry_run: bool,
     export_shown: str | None,
-    today: date | None,
 ) -> None:
     """Fill in ``report``: its findings, the new audit text, and write it when all is well."""
     files = find_content(root)
     known = [p.stem for p in files.institutions]
     path = report.audit_path
-    override = (
-        load_file(files.framework, display(files.framework, root)) if files.framework else None
-    )
-    framework, found = check_framework(builtin_framework_document(), override)
+    framework, found = _framework(root, files)
     report.findings += found
     if framework is None:
         return
@@ -215,7 +263,8 @@ def _run(
         report.suppressed[""] = total_hidden
     try:
         if report.created:
-            after = new_audit(work, audited or today or date.today())
+            assert audited is not None  # import_survey asks for it
+            after = new_audit(work, audited)
         else:
             after = update_audit(report.before, work, audited)
     except AuditEditError as err:
@@ -226,14 +275,77 @@ def _run(
 
     # The result must be as valid as the audit was: check it as `scorecard validate` would.
     checked = load_bytes(after.encode("utf-8"), report.audit_file)
-    _, found = check_audit(checked, institution, period, context)
+    new, found = check_audit(checked, institution, period, context)
     report.findings += [f for f in found if (f.code, f.path, f.message) not in before_findings]
     if has_errors(report.findings):
         return
+    if report.created and new is not None:
+        others = _periods(files.audits, institution, leave_out=period)
+        report.relation, found = _relation(report, new, others, root, context)
+        report.findings += found
     report.after = after
     if not dry_run and after != report.before:
         _write(path, after)
         report.written = True
+
+
+#: Below this share of the overall weight reported, a new latest audit is warned about: a
+#: pillar with less than half its weight reported has no score.
+LITTLE_COVERAGE = 0.5
+
+
+def _relation(
+    report: ImportReport, new: Audit, others: list[Period], root: Path, context: AuditContext
+) -> tuple[str, list[Finding]]:
+    """How a new audit's period stands to the institution's other audits, and a warning when
+    it becomes the latest with little of the framework reported."""
+    framework = context.framework
+    coverage = audit_scores(new.data, "internal", False, framework)[2].coverage
+    period, institution = new.period, new.institution
+    if others and period < others[-1]:
+        return (
+            f"{period.label} comes before {institution}'s latest audit, {others[-1].label}, "
+            "which stays the latest",
+            [],
+        )
+    if not others:
+        relation = f"{period.label} is {institution}'s first audit"
+        compared = ""
+    else:
+        latest = others[-1]
+        relation = f"{period.label} becomes {institution}'s latest audit (after {latest.label})"
+        compared = _coverage_of(root, institution, latest, context)
+    if coverage >= LITTLE_COVERAGE:
+        return relation, []
+    warning = Finding(
+        report.audit_file,
+        1,
+        1,
+        "SC067",
+        "",
+        f"{relation}, with {_percent(coverage)} of the overall weight reported"
+        f"{compared}: the site shows it as the institution's current state",
+        "import or write its other metrics before the site is built; answers that belong to "
+        "an earlier audit go there, with its --period",
+    )
+    return relation, [warning]
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.0f} %"  # as the site shows a coverage
+
+
+def _coverage_of(root: Path, institution: str, period: Period, context: AuditContext) -> str:
+    """`` (2026-Q3: 94 %)``: the overall coverage of the institution's audit for ``period``."""
+    folder = root / "content" / "audits" / institution
+    path = next((p for p in folder.glob(f"{period.label}.y*ml") if p.is_file()), None)
+    if path is None:
+        return ""
+    audit, _ = check_audit(load_file(path, display(path, root)), institution, period.label, context)
+    if audit is None:
+        return ""
+    coverage = audit_scores(audit.data, "internal", False, context.framework)[2].coverage
+    return f" ({period.label}: {_percent(coverage)})"
 
 
 def _write(path: Path, text: str) -> None:

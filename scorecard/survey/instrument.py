@@ -43,7 +43,7 @@ from pydantic import Field
 
 from scorecard.findings import Finding, did_you_mean
 from scorecard.load import Document, KeyPath, load_bytes, load_file
-from scorecard.model import SLUG, FileModel, Framework
+from scorecard.model import SLUG, FileModel, Framework, VisibleText
 from scorecard.project import display
 from scorecard.validate import check_model
 
@@ -73,9 +73,11 @@ class ScaleDef(FileModel):
 
 
 class QuestionDef(FileModel):
-    text: str = Field(min_length=1, description="the question, as respondents read it")
-    column: str | None = Field(None, description="the export's column; default the question id")
-    scale: str = Field(min_length=1)
+    text: VisibleText = Field(description="the question, as respondents read it")
+    column: VisibleText | None = Field(
+        None, description="the export's column; default the question id"
+    )
+    scale: VisibleText
     reverse: bool = Field(
         False,
         description="reverse-worded: positive answers are the mirror of the scale's, "
@@ -97,11 +99,11 @@ class MetricRuleDef(FileModel):
 class ExportDef(FileModel):
     header_rows: int = Field(1, ge=1, description="rows before the first respondent's row")
     names_row: int = Field(1, ge=1, description="the header row that holds the column names")
-    unit_column: str = Field("unit", min_length=1)
+    unit_column: VisibleText = "unit"
 
 
 class InstrumentFile(FileModel):
-    title: str = Field(min_length=1, description="written as the source's `instrument`")
+    title: VisibleText = Field(description="written as the source's `instrument`")
     description: str = ""
     basis: str = ""
     export: ExportDef = ExportDef()
@@ -137,6 +139,9 @@ class Scale:
     lookup: dict[str, int | None]
     labels: tuple[str, ...]
     positive: frozenset[int]
+    #: each code, lowest first, with its labels; and the answers that count as no answer
+    answers: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    missing: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def read(self, text: str) -> tuple[bool, int | None]:
         """(known, code): code None is a missing answer."""
@@ -374,7 +379,16 @@ def _scale(doc: Document, scale_id: str, s: ScaleDef) -> tuple[Scale | None, lis
     scale = Scale(scale_id, ordered[0], ordered[-1], lookup, tuple(labels), frozenset())
     positive, found = _positive(doc, (*path, "positive"), s.positive, scale)
     out += found
-    scale = Scale(scale_id, ordered[0], ordered[-1], lookup, tuple(labels), positive)
+    scale = Scale(
+        scale_id,
+        ordered[0],
+        ordered[-1],
+        lookup,
+        tuple(labels),
+        positive,
+        tuple((code, tuple(_labels(s.answers[codes[code]]))) for code in ordered),
+        tuple((text, tuple(_labels(value))) for text, value in s.missing.items()),
+    )
     return (None if out else scale), out
 
 

@@ -6,13 +6,14 @@ what passed and a finding for each problem, with its file, line and column. Open
 project (finding its files, reading them) is ``scorecard.project``'s.
 """
 
+from scorecard.model import MAX_NOTES, MAX_TEXT
 from scorecard.validate.audit import (
     AuditContext,
     across_audits,
     check_audit,
     check_institution,
 )
-from scorecard.validate.fields import MAX_NOTES, MAX_TEXT, check_model, long_texts
+from scorecard.validate.fields import check_model, long_texts
 from scorecard.validate.framework import builtin_framework_document, check_framework
 from scorecard.validate.responses import expired_responses
 

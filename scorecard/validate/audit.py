@@ -7,11 +7,12 @@ from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeGuard
+from typing import Any
 
 from scorecard.findings import Finding, did_you_mean
 from scorecard.load import Document, KeyPath
 from scorecard.model import (
+    ISO_DATE,
     SLUG,
     Audit,
     AuditFile,
@@ -19,6 +20,7 @@ from scorecard.model import (
     Institution,
     InstitutionFile,
     MetricDef,
+    has_visible_text,
     parse_period,
     pillar_of,
 )
@@ -58,7 +60,7 @@ def check_institution(doc: Document, stem: str) -> tuple[Institution | None, lis
                     "remove `id:` or rename the file",
                 )
             )
-        if isinstance(raw.get("peer_group"), str) and not SLUG.fullmatch(raw["peer_group"]):
+        if _not_a_slug(raw.get("peer_group")):
             findings.append(
                 doc.finding(
                     "SC014",
@@ -72,6 +74,11 @@ def check_institution(doc: Document, stem: str) -> tuple[Institution | None, lis
     if file is None or any(f.severity == "error" for f in findings):
         return None, findings
     return Institution(stem, doc.file, file), findings
+
+
+def _not_a_slug(value: Any) -> bool:
+    """Text with something visible in it that is not a slug (the model tells of blank text)."""
+    return isinstance(value, str) and has_visible_text(value) and not SLUG.fullmatch(value)
 
 
 def _link(doc: Document, path: KeyPath, value: Any) -> list[Finding]:
@@ -151,8 +158,8 @@ def _audit_meaning(
                     f"remove `{key}:`; the path says which {key} this is",
                 )
             )
-    audited, period = raw.get("audited"), parse_period(stem)
-    if isinstance(audited, date) and not isinstance(audited, datetime):
+    audited, period = _day(raw.get("audited")), parse_period(stem)
+    if audited is not None:
         if audited > date.today():
             out.append(
                 doc.finding(
@@ -175,8 +182,8 @@ def _audit_meaning(
     for index, source in enumerate(_items(raw.get("sources"))):
         out += _unique_id(doc, ("sources", index), source, source_ids)
         if isinstance(source, dict):
-            invited, responded = source.get("invited"), source.get("responded")
-            if _whole(invited) and _whole(responded) and responded > invited:
+            invited, responded = _whole(source.get("invited")), _whole(source.get("responded"))
+            if invited is not None and responded is not None and responded > invited:
                 out.append(
                     doc.finding(
                         "SC042",
@@ -232,12 +239,27 @@ def _audit_meaning(
     return out
 
 
+def _day(value: Any) -> date | None:
+    """The date written plain (a date) or quoted (its text); None for anything else."""
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    return None
+
+
 def _items(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _whole(value: Any) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _whole(value: Any) -> int | None:
+    """A whole number written 3 or 3.0 (as the model reads it); None for anything else."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _number(value: Any) -> bool:
@@ -249,7 +271,7 @@ def _unique_id(doc: Document, path: KeyPath, item: Any, seen: list[str]) -> list
         return []
     item_id: str = item["id"]
     out = []
-    if not SLUG.fullmatch(item_id):
+    if _not_a_slug(item_id):
         out.append(
             doc.finding(
                 "SC014",
@@ -295,7 +317,7 @@ def _metric_entry(
     )
     # A value the loader rejected (a bad date, .nan) was written, and already reported.
     has_value = entry.get("value") is not None or (*path, "value") in doc.rejected
-    has_positive = "positive" in entry
+    has_positive = entry.get("positive") is not None or (*path, "positive") in doc.rejected
     status = entry.get("status")
     if status is not None and (has_value or has_positive):
         add(
@@ -320,15 +342,15 @@ def _metric_entry(
             )
         if has_value:
             add("SC030", ("positive",), "give `positive` and `n`, or `value`, not both")
-        if "n" not in entry:
+        if entry.get("n") is None and (*path, "n") not in doc.rejected:
             add("SC030", ("positive",), "`positive` needs `n`, the number of respondents")
-    n, positive = entry.get("n"), entry.get("positive")
-    if _whole(n) and n < 1:
+    n, positive = _whole(entry.get("n")), _whole(entry.get("positive"))
+    if n is not None and n < 1:
         add("SC022", ("n",), f"n is {n}; it must be at least 1")
-    if _whole(positive):
+    if positive is not None:
         if positive < 0:
             add("SC021", ("positive",), f"positive is {positive}; it cannot be negative")
-        elif _whole(n) and positive > n:
+        elif n is not None and positive > n:
             add(
                 "SC021",
                 ("positive",),

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from scorecard.findings import Finding, did_you_mean
 from scorecard.load import Document, KeyPath
+from scorecard.model import MAX_NOTES, MAX_TEXT
 
 
 def shown(value: Any) -> str:
@@ -129,6 +130,15 @@ def model_findings(
             out.append(doc.finding("SC012", loc, f"expected true or false, got {shown(value)}"))
         elif kind.startswith("string_too_short"):
             out.append(doc.finding("SC012", loc, "must not be empty"))
+        elif kind == "string_pattern_mismatch":  # the one pattern a model checks: VisibleText
+            out.append(
+                doc.finding(
+                    "SC012",
+                    loc,
+                    f"must have visible text, got {shown(value)}",
+                    "spaces, control characters and zero-width characters show nothing",
+                )
+            )
         elif kind.startswith("string_"):
             out.append(
                 doc.finding(
@@ -138,13 +148,22 @@ def model_findings(
                     "put the text in quotes" if value is not None else "write the text",
                 )
             )
+        elif kind == "date_impossible":
+            out.append(
+                doc.finding(
+                    "SC007",
+                    loc,
+                    f"`{value}` is not a valid date",
+                    "write a real date as YYYY-MM-DD",
+                )
+            )
         elif kind.startswith("date_"):
             out.append(
                 doc.finding(
                     "SC012",
                     loc,
                     f"expected a date, got {shown(value)}",
-                    "write it as YYYY-MM-DD, without quotes",
+                    "write it as YYYY-MM-DD, like 2027-03-31",
                 )
             )
         elif kind in ("dict_type", "model_type", "model_attributes_type"):
@@ -181,12 +200,6 @@ def check_model(
         return model.model_validate(data), []
     except ValidationError as err:
         return None, model_findings(doc, model, err, base)
-
-
-#: The longest text a field may hold, and the audit's free-text `notes`. Longer ones are an
-#: error: a site has no use for them, and Markdown takes time that grows faster than their length.
-MAX_TEXT = 2_000
-MAX_NOTES = 10_000
 
 
 def long_texts(doc: Document, data: Any, path: KeyPath = ()) -> list[Finding]:

@@ -15,10 +15,13 @@ from scorecard.model import (
     Framework,
     FrameworkFile,
     FrameworkOverrides,
+    MetricChange,
     MetricDef,
+    PillarChange,
+    has_visible_text,
     span_months,
 )
-from scorecard.validate.fields import check_model, long_texts
+from scorecard.validate.fields import check_model, long_texts, shown
 
 #: Sections of the framework that no score depends on. They are no part of its version or of
 #: its hash, which say what the scores were computed with: a build compares the hash with the
@@ -47,9 +50,14 @@ def _merge(base: dict[str, Any], over: FrameworkOverrides) -> dict[str, Any]:
         given = over.evidence.model_dump(exclude_unset=True)
         merged["evidence"] = {**merged.get("evidence", {}), **given}
     merged["references"].update(over.references)
-    for section in ("pillars", "metrics"):
-        for item_id, fields in getattr(over, section).items():
-            merged[section][item_id] = {**merged[section].get(item_id, {}), **fields}
+    changes: dict[str, dict[str, PillarChange | MetricChange]] = {
+        "pillars": dict(over.pillars),
+        "metrics": dict(over.metrics),
+    }
+    for section, items in changes.items():
+        for item_id, change in items.items():
+            given = change.model_dump(exclude_none=True)  # a key written as null is not given
+            merged[section][item_id] = {**merged[section].get(item_id, {}), **given}
     if over.version is None and over.extends == "builtin":
         changed = over.model_dump(exclude_defaults=True, exclude={"extends", *UNSCORED})
         if changed:
@@ -152,6 +160,17 @@ def _framework_meaning(doc: Document, file: FrameworkFile) -> list[Finding]:
         )
     for metric_id, metric in file.metrics.items():
         out += _metric_definition(doc, file, metric_id, metric)
+    for grade in file.grades:
+        if not has_visible_text(grade):
+            out.append(
+                doc.finding(
+                    "SC012",
+                    ("grades", grade),
+                    f"grade {shown(grade)} must have visible text",
+                    "name grades with letters or words, like A, B, C",
+                    key=True,
+                )
+            )
     bands = list(file.grades.values())
     if not bands or any(a <= b for a, b in zip(bands, bands[1:], strict=False)):
         out.append(
