@@ -55,14 +55,40 @@
 
   // --- the address ------------------------------------------------------------------------
 
+  // The ids in the address: those the data knows, in order and once each, and what the page
+  // says of the others. The data holds only what this site may show, so an id of an
+  // institution kept out of it reads exactly as an id that never existed.
+  var ID = /^[a-z0-9][a-z0-9-]*$/;
+  var NO_SUCH = "no such institution in this site";
+  var NOT_AN_ID = "not an institution id (ids are lower-case letters, digits and hyphens)";
+
   function readIds(known) {
     var raw = new URLSearchParams(window.location.search).get("ids") || "";
     var seen = {};
-    return raw.split(",").map(function (id) { return id.trim(); }).filter(function (id) {
-      if (!id || !Object.prototype.hasOwnProperty.call(known, id) || seen[id]) return false;
+    var ids = [];
+    var missing = [];
+    raw.split(",").forEach(function (piece) {
+      var id = piece.trim();
+      if (!id || seen[id]) return;
       seen[id] = true;
-      return true;
+      if (Object.prototype.hasOwnProperty.call(known, id)) ids.push(id);
+      else missing.push({id: id, why: ID.test(id) ? NO_SUCH : NOT_AN_ID});
     });
+    return {ids: ids, missing: missing};
+  }
+
+  // "Not shown: a and b — no such institution in this site; C! — not an institution id."
+  function missingText(missing) {
+    var order = [];
+    var byWhy = {};
+    missing.forEach(function (m) {
+      if (!byWhy[m.why]) { byWhy[m.why] = []; order.push(m.why); }
+      var shown = m.id.length > 60 ? m.id.slice(0, 59) + "\u2026" : m.id;
+      byWhy[m.why].push(shown);
+    });
+    return "Not shown: " + order.map(function (why) {
+      return joinWords(byWhy[why]) + " \u2014 " + why;
+    }).join("; ") + ".";
   }
 
   function writeIds(ids) {
@@ -156,7 +182,8 @@
     var byId = {};
     data.institutions.forEach(function (inst) { byId[inst.id] = inst; });
     var links = pageLinks(root);
-    var state = {ids: readIds(byId), query: "", group: "", region: "", series: "overall"};
+    var asked = readIds(byId);
+    var state = {ids: asked.ids, query: "", group: "", region: "", series: "overall"};
     var view = null;
 
     // Series labels: names, made unique with the id where two institutions share one.
@@ -183,6 +210,11 @@
     choices.appendChild(list);
     root.appendChild(choices);
 
+    // What the address asked for and the page cannot show; it stays until the choice changes.
+    var missing = el("p", {"class": "scorecard-compare-missing", "role": "note"});
+    missing.hidden = !asked.missing.length;
+    if (asked.missing.length) missing.textContent = missingText(asked.missing);
+    root.appendChild(missing);
     var status = el("p", {"class": "scorecard-compare-status", "aria-live": "polite"});
     root.appendChild(status);
     var chosen = el("ul", {"class": "scorecard-compare-chosen", "aria-label": "Chosen institutions"});
@@ -197,6 +229,7 @@
     }
 
     function toggle(id, on) {
+      missing.hidden = true;
       var at = state.ids.indexOf(id);
       if (on && at === -1) state.ids.push(id);
       if (!on && at !== -1) state.ids.splice(at, 1);
@@ -236,6 +269,7 @@
         var item = el("li");
         var clear = el("button", {"type": "button"}, "Clear the choice");
         clear.addEventListener("click", function () {
+          missing.hidden = true;
           state.ids = [];
           writeIds(state.ids);
           renderChoices();
@@ -476,7 +510,7 @@
     regionSelect.addEventListener("change", function () { state.region = regionSelect.value; renderChoices(); });
 
     current = {root: root, redraw: null, finalize: function () { if (view) { view.finalize(); view = null; } }};
-    writeIds(state.ids); // drop ids the data does not know
+    writeIds(state.ids); // drop ids the data does not know: the page has named them
     renderChoices();
     renderResults();
   }
