@@ -315,6 +315,23 @@ def test_heatmap_height_grows_with_institutions() -> None:
     assert large - small == 38 * 28
 
 
+def test_heatmap_has_a_narrow_layout_with_names_above_their_rows() -> None:
+    spec = charts.heatmap(heat_rows([f"I{i}" for i in range(9)])).to_dict()
+    # Off by default (paper, and a wide page); the page's script turns it on below `below`.
+    assert spec["params"] == [{"name": "narrow", "value": False}]
+    narrow = spec["usermeta"]["narrow"]
+    assert narrow["below"] == groups.HEAT_NARROW_BELOW
+    assert narrow["height"] == 96 + 44 * 9 > spec["height"]
+    y = spec["encoding"]["y"]
+    assert y["axis"]["labelAlign"] == {"expr": "narrow ? 'left' : 'right'"}
+    assert y["axis"]["labelLimit"]["expr"].startswith("narrow ? width")
+    assert y["scale"]["paddingInner"] == {"expr": "narrow ? 0.42 : 0.06"}
+    assert spec["encoding"]["x"]["axis"]["labelAngle"]["expr"].startswith("!narrow && ")
+    for value in (False, True):
+        spec["params"][0]["value"] = value
+        assert vl_convert.vegalite_to_svg(spec).count(">I8</text>") == 1
+
+
 def test_heatmap_table_and_alt_text() -> None:
     chart = charts.heatmap(heat_rows(["North", "South"]))
     assert chart.columns == ["Institution", "Admin", "Mission", "Safety"]

@@ -36,6 +36,8 @@ from scorecard.charts.chart import (
 
 _HEAT_NARROW = 72  # heat map columns narrower than this (pixels) turn their labels
 _HEAT_LINE = 12  # line height of the heat map's pillar names
+HEAT_NARROW_BELOW = 560  # pixels: a heat map narrower than this has its names above the rows
+_HEAT_ROW_NARROW = 44  # pixels a row takes there: the name's line and the cells
 DOTS_UP_TO = 40  # a distribution of more scored institutions than this is a histogram
 NAMED_UP_TO = 12  # a dot chart of this many scored institutions or fewer names every dot
 _DOT_LINE = 20  # pixels: the height of a named dot's line
@@ -54,32 +56,46 @@ _HISTOGRAM_PLOT = 150  # about the pixel height of the histogram's plot, inside 
 
 @functools.lru_cache(maxsize=1)
 def _heatmap_template() -> str:
-    # Pillar names wrap onto lines of words (the same rule as `_wrap`) when the columns are
-    # wide enough, and turn 45 degrees when they are not; each page stamps the padding that
-    # lifts its wrapped names clear of the cells. Institution names get up to 30 % of the width.
-    narrow = f"bandwidth('x') < {_HEAT_NARROW}"
+    # Two layouts, chosen by the parameter `narrow` (the page's script sets it where the chart
+    # is narrower than `HEAT_NARROW_BELOW`, with the height in `usermeta.narrow`):
+    # - wide: institution names left of their row, up to 30 % of the width; pillar names wrap
+    #   onto lines of words (the rule of `_wrap`) when the columns are wide enough and turn
+    #   45 degrees when they are not; each page stamps the padding that lifts them clear.
+    # - narrow (a phone): each institution's name on a line of its own above its row, across
+    #   the whole width, and the pillar names on one line, as wide as their column.
+    turned = f"!narrow && bandwidth('x') < {_HEAT_NARROW}"
     wrapped = r"split(replace(datum.label, regexp('(.{8,}?)\\s+', 'g'), '$1\n'), '\n')"
     x_axis = alt.Axis(
         orient="top",
         domain=False,
         ticks=False,
-        labelLimit=120,
+        labelLimit=alt.ExprRef(expr="narrow ? bandwidth('x') : 120"),
+        labelFontSize=alt.ExprRef(expr="narrow ? 10 : 11"),
         labelLineHeight=_HEAT_LINE,
-        labelExpr=f"{narrow} ? datum.label : {wrapped}",
-        labelAngle=alt.ExprRef(expr=f"{narrow} ? -45 : 0"),
-        labelAlign=alt.ExprRef(expr=f"{narrow} ? 'left' : 'center'"),
-        labelBaseline=alt.ExprRef(expr=f"{narrow} ? 'bottom' : 'line-top'"),
+        labelExpr=f"narrow || {turned} ? datum.label : {wrapped}",
+        labelAngle=alt.ExprRef(expr=f"{turned} ? -45 : 0"),
+        labelAlign=alt.ExprRef(expr=f"{turned} ? 'left' : 'center'"),
+        labelBaseline=alt.ExprRef(expr=f"{turned} || narrow ? 'bottom' : 'line-top'"),
         labelPadding=alt.ExprRef(expr="4"),
     )
     y_axis = alt.Axis(
         domain=False,
         ticks=False,
-        labelLimit=alt.ExprRef(expr="clamp(containerSize()[0] * 0.3, 60, 240)"),
+        labelAlign=alt.ExprRef(expr="narrow ? 'left' : 'right'"),
+        labelFontSize=alt.ExprRef(expr="narrow ? 11 : 10"),
+        labelBaseline=alt.ExprRef(expr="narrow ? 'bottom' : 'middle'"),
+        labelPadding=alt.ExprRef(expr="narrow ? -1 : 2"),
+        labelOffset=alt.ExprRef(expr="narrow ? -bandwidth('y') / 2 - 2 : 0"),
+        labelLimit=alt.ExprRef(
+            expr="narrow ? width - 2 : clamp(containerSize()[0] * 0.3, 60, 240)"
+        ),
     )
     x = alt.X("pillar:N", sort=None, title=None, axis=x_axis, scale=alt.Scale(paddingInner=0.04))
-    y = alt.Y(
-        "institution:N", sort=None, title=None, axis=y_axis, scale=alt.Scale(paddingInner=0.06)
+    y_scale = alt.Scale(
+        paddingInner=alt.ExprRef(expr="narrow ? 0.42 : 0.06"),
+        paddingOuter=alt.ExprRef(expr="narrow ? 0.45 : 0.03"),
     )
+    y = alt.Y("institution:N", sort=None, title=None, axis=y_axis, scale=y_scale)
     tooltip = [
         alt.Tooltip("institution:N", title="Institution"),
         alt.Tooltip("pillar:N", title="Pillar"),
@@ -110,7 +126,8 @@ def _heatmap_template() -> str:
         .mark_text(fontWeight="bold", fontSize=12)
         .encode(text="label:N", color=ink.otherwise(alt.value("#000000")), tooltip=tooltip)
     )
-    return _template(alt.layer(scored, missing, letters, data=_ROWS).encode(x=x, y=y))
+    layered = alt.layer(scored, missing, letters, data=_ROWS).encode(x=x, y=y)
+    return _template(layered.add_params(alt.param(name="narrow", value=False)))
 
 
 def heatmap(rows: Iterable[tuple[str, str, float | None, str | None]]) -> Chart:
@@ -141,9 +158,12 @@ def heatmap(rows: Iterable[tuple[str, str, float | None, str | None]]) -> Chart:
     spec = _stamp(
         _heatmap_template(), values, height=90 + _HEAT_LINE * lines + 28 * len(institutions)
     )
-    narrow = f"bandwidth('x') < {_HEAT_NARROW}"
+    turned = f"!narrow && bandwidth('x') < {_HEAT_NARROW}"
     spec["encoding"]["x"]["axis"]["labelPadding"] = {
-        "expr": f"{narrow} ? 4 : {lines * _HEAT_LINE + 4}"
+        "expr": f"{turned} || narrow ? 4 : {lines * _HEAT_LINE + 4}"
+    }
+    spec["usermeta"] = {
+        "narrow": {"below": HEAT_NARROW_BELOW, "height": 96 + _HEAT_ROW_NARROW * len(institutions)}
     }
     cell: dict[tuple[str, str], str] = {}
     for v in values:
