@@ -20,6 +20,7 @@ from scorecard.model import Audience, Framework, MetricDef
 from scorecard.score import MetricResult, OverallResult, PillarResult, Result
 from scorecard.wording import (
     fmt,
+    number,
     percent_share,
     signed,
     status_text,
@@ -94,6 +95,7 @@ class HomeContext:
     falls: list[Mover]
     heatmap: Markup  # empty above pages.HEATMAP_UP_TO institutions: the table holds the grades
     user_pages: list[tuple[str, str]]
+    grades: list[tuple[str, str]] = field(default_factory=list)  # as MethodologyContext.grades
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,8 @@ class PillarContext:
     description: str
     role: str
     weight: str
-    metrics: list[tuple[str, str, str]]  # (id, name, target text)
+    # (id, name, target text, short label for a column heading: wording.metric_short)
+    metrics: list[tuple[str, str, str, str]]
     institutions: list[PillarInstitutionRow]
     distribution: Markup
     median: str
@@ -302,6 +305,18 @@ def metric_row(
 
 def chart_block(chart: charts.Chart, chart_id: str) -> Markup:
     return Markup(charts.chart_html(chart, chart_id=chart_id))  # noqa: S704 - escaped by charts
+
+
+def grade_bands(framework: Framework) -> list[tuple[str, str]]:
+    """Each grade and the scores that earn it: ("A", "80 and above") ... ("F", "below 35")."""
+    bands = list(framework.grades)
+    out = []
+    for index, (letter, minimum) in enumerate(bands):
+        if index == len(bands) - 1:
+            out.append((letter, f"below {number(bands[index - 1][1])}" if index else "all"))
+        else:
+            out.append((letter, f"{number(minimum)} and above"))
+    return out
 
 
 def median_text(values: list[float]) -> str:
@@ -430,6 +445,12 @@ class ChangeView:
     published_version: str  # the framework the previous period was published with, if another
     published_sha: str
     rows: list[ChangeRow]
+
+    @property
+    def framework_changed(self) -> bool:
+        """Whether the previous period was published with another framework: only then has
+        the change a part from the framework (else it all comes from the data)."""
+        return bool(self.published_version)
 
 
 def _shown(score: float | None) -> str:

@@ -43,6 +43,7 @@ from scorecard.context import (
     UnitRow,
     change_view,
     chart_block,
+    grade_bands,
     median_text,
     metric_row,
     overall_of,
@@ -56,7 +57,15 @@ from scorecard.model import Audit, Framework, Institution, Project, Source
 from scorecard.publications import Publications, framework_marks
 from scorecard.score import MetricResult, Result, score_metric
 from scorecard.uncertainty import Move, group_slugs, movers
-from scorecard.wording import floor_text, fmt, number, signed, target_text
+from scorecard.wording import (
+    floor_text,
+    fmt,
+    group_name,
+    metric_short,
+    number,
+    signed,
+    target_text,
+)
 
 MOVERS = 5
 HEATMAP_UP_TO = 60  # more institutions than this: no heat map on the home page, only the table
@@ -162,7 +171,7 @@ class Gatherer:
             id=inst_id,
             name=self.names[inst_id],
             url=f"{prefix}institutions/{inst_id}.md",
-            peer_group=r.peer_group,
+            peer_group=group_name(r.peer_group),
             period=r.period,
             overall=overall_of(r),
             trend=signed(r.overall.trend),
@@ -238,6 +247,7 @@ class Gatherer:
             falls=falls,
             heatmap=heatmap,
             user_pages=[],
+            grades=grade_bands(self.framework),
         )
         return Page("index.md", ["home.md.j2"], context, "Home")
 
@@ -248,7 +258,7 @@ class Gatherer:
         context = InstitutionsIndexContext(
             site=self.site,
             institutions=[self._row(i, "../") for i in self.shown_ids],
-            peer_groups=sorted(groups.items()),
+            peer_groups=[(group_name(g), n) for g, n in sorted(groups.items())],
             searchable=self.searched,
         )
         return Page("institutions/index.md", ["institutions.md.j2"], context, "Institutions")
@@ -298,7 +308,7 @@ class Gatherer:
         if len(self.peers[(r.peer_group, r.period)]) > 1:
             chart_map["peers"] = chart_block(self._peer_chart(inst_id, r), "chart-peers")
         shown = shown_facts(inst, self.scores.identities[inst.id])
-        facts: list[tuple[str, str]] = [("Peer group", r.peer_group)]
+        facts: list[tuple[str, str]] = [("Peer group", group_name(r.peer_group))]
         if shown.kind is not None:
             facts = [("Kind", KIND_NAMES.get(shown.kind, shown.kind)), *facts]
         if shown.region:
@@ -333,7 +343,7 @@ class Gatherer:
             auditor="" if anonymous else view.auditor,
             overall=overall_of(r),
             trend=signed(r.overall.trend),
-            peer_group=r.peer_group,
+            peer_group=group_name(r.peer_group),
             peer_percentile=fmt(r.overall.peer_percentile, 0),
             peer_median=fmt(peers.median),
             peer_count=len(peers.scores),
@@ -460,7 +470,10 @@ class Gatherer:
             description=pillar.description,
             role=pillar.role,
             weight=number(pillar.weight),
-            metrics=[(m, fw.metrics[m].name, target_text(fw.metrics[m])) for m in metric_ids],
+            metrics=[
+                (m, fw.metrics[m].name, target_text(fw.metrics[m]), metric_short(m))
+                for m in metric_ids
+            ],
             institutions=rows,
             distribution=chart_block(dist, f"chart-pillar-{pid}"),
             median=median_text(scores),
@@ -512,13 +525,6 @@ class Gatherer:
 
     def methodology(self) -> Page:
         fw = self.framework
-        bands = list(fw.grades)
-        grades = []
-        for index, (letter, minimum) in enumerate(bands):
-            if index == len(bands) - 1:
-                grades.append((letter, f"below {number(bands[index - 1][1])}" if index else "all"))
-            else:
-                grades.append((letter, f"{number(minimum)} and above"))
         pillars = [
             MethodologyPillar(
                 id=pid,
@@ -549,7 +555,7 @@ class Gatherer:
         context = MethodologyContext(
             site=self.site,
             pillars=pillars,
-            grades=grades,
+            grades=grade_bands(fw),
             min_n_public=fw.min_n_public,
             min_n_internal=fw.min_n_internal,
             overall_min_pillars=fw.overall_min_pillars,

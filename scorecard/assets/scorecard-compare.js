@@ -139,11 +139,21 @@
     return wrap;
   }
 
-  function select(id, allText, values) {
+  function select(id, allText, values, naming) {
     var node = el("select", {"id": id});
     node.appendChild(el("option", {"value": ""}, allText));
-    values.forEach(function (value) { node.appendChild(el("option", {"value": value}, value)); });
+    values.forEach(function (value) {
+      node.appendChild(el("option", {"value": value}, naming ? naming(value) : value));
+    });
     return node;
+  }
+
+  // A peer group in words, as the site's pages name it (scorecard.wording.group_name):
+  // "academic" -> "Academic", "large-teaching" -> "Large Teaching".
+  function groupName(id) {
+    var words = String(id).split(/[-_\s]+/).filter(function (w) { return w; });
+    if (!words.length) return String(id);
+    return words.map(function (w) { return w.charAt(0).toUpperCase() + w.slice(1); }).join(" ");
   }
 
   function uniqueSorted(values) {
@@ -195,7 +205,7 @@
     var search = el("input", {"type": "search", "id": "scorecard-compare-search", "autocomplete": "off"});
     var groups = uniqueSorted(data.institutions.map(function (i) { return i.peer_group; }));
     var regions = uniqueSorted(data.institutions.map(function (i) { return i.region; }));
-    var groupSelect = select("scorecard-compare-group", "All peer groups", groups);
+    var groupSelect = select("scorecard-compare-group", "All peer groups", groups, groupName);
     var regionSelect = select("scorecard-compare-region", "All regions", regions);
     var controls = el("div", {"class": "scorecard-compare-controls"});
     controls.appendChild(labelled("Search by name", search));
@@ -250,7 +260,7 @@
         box.addEventListener("change", function () { toggle(inst.id, box.checked); });
         item.appendChild(box);
         item.appendChild(el("label", {"for": id}, inst.name));
-        var about = [inst.peer_group];
+        var about = [groupName(inst.peer_group)];
         if (inst.region) about.push(inst.region);
         item.appendChild(el("small", {"id": id + "-about"}, about.join(" \u00b7 ")));
         list.appendChild(item);
@@ -324,7 +334,7 @@
         body.appendChild(tr);
       }
       line("Period", function (td, inst) { td.textContent = inst.period; });
-      line("Peer group", function (td, inst) { td.textContent = inst.peer_group; });
+      line("Peer group", function (td, inst) { td.textContent = groupName(inst.peer_group); });
       line("Overall", function (td, inst) { scoreCell(td, (inst.scores[inst.period] || {}).overall); });
       line("Peer percentile", function (td, inst) {
         td.textContent = inst.peer_percentile === null ? "\u2013" : Number(inst.peer_percentile).toFixed(0);
