@@ -303,8 +303,11 @@ def metric_row(
     )
 
 
-def chart_block(chart: charts.Chart, chart_id: str) -> Markup:
-    return Markup(charts.chart_html(chart, chart_id=chart_id))  # noqa: S704 - escaped by charts
+def chart_block(chart: charts.Chart, chart_id: str, *, table_on_page: bool = False) -> Markup:
+    """A chart's HTML block; ``table_on_page``: the page's template shows the same data in a
+    table of its own (`charts.chart_html`)."""
+    html = charts.chart_html(chart, chart_id=chart_id, table_on_page=table_on_page)
+    return Markup(html)  # noqa: S704 - escaped by charts
 
 
 def grade_bands(framework: Framework) -> list[tuple[str, str]]:

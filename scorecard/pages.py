@@ -297,6 +297,7 @@ class Gatherer:
                     bands=list(fw.grades),
                 ),
                 "chart-pillars",
+                table_on_page=True,  # institution.md.j2's table of pillars follows the chart
             ),
             "trend": chart_block(
                 charts.with_framework_marks(
