@@ -58,11 +58,13 @@ from scorecard.publications import Publications, framework_marks
 from scorecard.score import MetricResult, Result, score_metric
 from scorecard.uncertainty import Move, group_slugs, movers
 from scorecard.wording import (
+    KIND_NAMES,
     floor_text,
     fmt,
     group_name,
     metric_short,
     number,
+    short_name,
     signed,
     target_text,
 )
@@ -73,18 +75,6 @@ HEATMAP_UP_TO = 60  # more institutions than this: no heat map on the home page,
 # grow by about 12 KB per institution (70 MB for 6,000) and take a browser minutes to load;
 # an institution is found by name on the Institutions page, which the index holds.
 SEARCHED_UP_TO = 300
-KIND_NAMES = {
-    "academic-medical-center": "Academic medical center",
-    "community-hospital": "Community hospital",
-    "health-system": "Health system",
-    "group-practice": "Group practice",
-    "other": "Other",
-}
-
-
-def short_name(pillar_id: str) -> str:
-    """A pillar's id as a short column heading: `complex_care` -> `Complex care`."""
-    return pillar_id.replace("_", " ").replace("-", " ").capitalize()
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,20 @@ def number(value: float) -> str:
     return f"{value:,.1f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
 
 
+KIND_NAMES = {
+    "academic-medical-center": "Academic medical center",
+    "community-hospital": "Community hospital",
+    "health-system": "Health system",
+    "group-practice": "Group practice",
+    "other": "Other",
+}
+
+
+def short_name(pillar_id: str) -> str:
+    """A pillar's id as a short column heading: `complex_care` -> `Complex care`."""
+    return pillar_id.replace("_", " ").replace("-", " ").capitalize()
+
+
 def count_text(count: int, noun: str) -> str:
     """ "1 institution", "2 institutions": a count and its noun, in the plural but for one."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
