@@ -342,5 +342,5 @@ def test_every_generated_page_names_its_framework(tmp_path: Path, audience: str)
     for page in pages:
         assert footnote(page) == framework_footnote(sha["version"], sha["sha256"][:12]), page
         # Its mark in the text leads to it.
-        mark = soup(page).select_one("sup.scorecard-noteref a")
+        mark = soup(page).select_one("a.scorecard-noteref")
         assert mark is not None and mark["href"] == "#scorecard-framework-note", page
