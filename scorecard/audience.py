@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from scorecard import anonymity
 from scorecard.leaks import LeakScanner, PublicScan
@@ -51,13 +52,25 @@ def threshold(framework: Framework, audience: Audience) -> int:
 def observe(
     entry: MetricEntry, default: Visibility, audience: Audience, framework: Framework
 ) -> Observation:
-    """What ``audience`` sees of one metric entry: its value, a status, or nothing."""
+    """What ``audience`` sees of one metric entry: its value, a status, or that it was kept
+    back.
+
+    An entry the audience may not see keeps its status (not reported, not applicable) without
+    its reason; a value is `withheld`, unless its n is below the audience's threshold, where
+    it is suppressed as it would be if it were shown: suppression protects respondents and is
+    never the institution's choice.
+    """
+    limit = threshold(framework, audience)
+    small = entry.n is not None and entry.n < limit
     if not may_see(audience, entry.visibility or default):
-        return Observation("missing")
+        if entry.status is not None:
+            return Observation(entry.status)
+        if small:
+            return Observation("suppressed", reason=f"n < {limit}")
+        return Observation("withheld")
     if entry.status is not None:
         return Observation(entry.status, reason=entry.reason)
-    limit = threshold(framework, audience)
-    if entry.n is not None and entry.n < limit:
+    if small:
         return Observation("suppressed", reason=f"n < {limit}")
     value = entry.value
     return Observation("reported", value, entry.n, entry.positive)
@@ -149,6 +162,19 @@ class AuditView:
     notes: str
     metric_notes: dict[str, str]
     auditor: str
+    audited: date | None  # none when the audit is kept back (see `shown_date`)
+
+
+def kept_back(audit: Audit, audience: Audience) -> bool:
+    """Whether the whole audit is kept back from ``audience``: a file marked `visibility:
+    internal`. The public then learns only that an audit for its period exists: not who
+    carried it out, when, or from which sources; only items marked public show."""
+    return not may_see(audience, audit.visibility)
+
+
+def shown_date(audit: Audit, audience: Audience) -> date | None:
+    """The date the audit was carried out, as ``audience`` may know it."""
+    return None if kept_back(audit, audience) else audit.audited
 
 
 def view_audit(audit: Audit, audience: Audience, framework: Framework) -> AuditView:
@@ -177,14 +203,19 @@ def view_audit(audit: Audit, audience: Audience, framework: Framework) -> AuditV
         if may_see(audience, unit.visibility)
     ]
     metric_notes = {mid: e.note for mid, e in data.metrics.items() if e.note} if internal else {}
+    withheld = kept_back(audit, audience)
+    sources = {} if withheld else {s.id: s for s in data.sources}
+    if not internal:  # a source's note too
+        sources = {i: s.model_copy(update={"note": None}) for i, s in sources.items()}
     return AuditView(
         audit=audit,
-        sources={s.id: s for s in data.sources},
+        sources=sources,
         actions=actions,
         units=units,
         notes=(data.notes or "") if internal else "",
         metric_notes=metric_notes,
-        auditor=data.auditor,
+        auditor="" if withheld else data.auditor,
+        audited=shown_date(audit, audience),
     )
 
 
@@ -241,10 +272,13 @@ def audit_internal_texts(data: AuditFile, publish: Publish) -> frozenset[str]:
     """The texts of one audit that a public reader must never see."""
     texts: set[str] = set()
     default = data.visibility
-    if publish != "named":
-        # what could tell an unnamed institution: its auditor, sources, reasons, plans, units
+    if publish != "named" or not may_see("public", default):
+        # what could tell an unnamed institution, or was kept back with the whole audit: its
+        # auditor and sources
         texts.add(data.auditor)
         texts.update(s.instrument or "" for s in data.sources)
+    if publish != "named":
+        # and, of an unnamed institution, its reasons, plans and units
         texts.update(e.reason or "" for e in data.metrics.values())
         texts.update(a.title for a in data.actions)
         texts.update(u.name for u in data.units.values())
@@ -282,9 +316,10 @@ def audit_public_texts(data: AuditFile, publish: Publish) -> frozenset[str]:
     """The texts of one audit that a public reader may see."""
     if publish != "named":
         return frozenset()
-    texts: set[str] = {data.auditor}
-    for source in data.sources:
-        texts.add(source.instrument or "")
+    texts: set[str] = set()
+    if may_see("public", data.visibility):
+        texts.add(data.auditor)
+        texts.update(source.instrument or "" for source in data.sources)
     for entry in data.metrics.values():
         if may_see("public", entry.visibility or data.visibility):
             texts.add(entry.reason or "")

@@ -19,6 +19,10 @@ from scorecard.facts import ScoreSet
 from scorecard.model import Audience, Framework, MetricDef
 from scorecard.score import MetricResult, OverallResult, PillarResult, Result
 from scorecard.wording import (
+    INSUFFICIENT,
+    STATUS_TEXT,
+    absent_words,
+    extremes,
     fmt,
     number,
     percent_share,
@@ -42,6 +46,9 @@ class Site:
     framework_version: str
     framework_sha256: str
     latest_period: str
+    #: each word for an absent value, and what it means: the legend of a page that shows one
+    absent: list[tuple[str, str]] = field(default_factory=list)
+    withheld: str = "zero"  # how the public scores count withheld values (framework.yml)
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,7 @@ class Mover:
     name: str
     url: str
     change: float
-    change_text: str
+    change_text: str  # "+4.2 (± 1.3)": the change and its uncertainty
     score: Score
     period: str
 
@@ -91,8 +98,9 @@ class HomeContext:
     site: Site
     pillars: list[PillarHead]
     institutions: list[InstitutionRow]
-    rises: list[Mover]
+    rises: list[Mover]  # changes larger than their uncertainty only
     falls: list[Mover]
+    unclear: int  # institutions whose latest change is within its uncertainty
     heatmap: Markup  # empty above pages.HEATMAP_UP_TO institutions: the table holds the grades
     user_pages: list[tuple[str, str]]
     grades: list[tuple[str, str]] = field(default_factory=list)  # as MethodologyContext.grades
@@ -108,8 +116,10 @@ class MetricRow:
     n: str
     interval: str
     source: str
-    status: str
+    status: str  # "reported", or the word for the absent value with its reason
     note: str  # internal only; empty in public
+    word: str = ""  # the word for an absent value, without its reason ("" when reported)
+    reason: str = ""  # why it does not apply, for a not-applicable metric
 
 
 @dataclass(frozen=True)
@@ -120,13 +130,25 @@ class PillarSection:
     url: str
     score: Score
     metrics: list[MetricRow]
+    public: Score | None = None  # internal site: the score the public site shows for it
+
+
+@dataclass(frozen=True)
+class PublicView:
+    """On the internal page: what the public site shows of the same audit."""
+
+    shown: bool  # the institution is published (by name or anonymously)
+    name: str  # as the public site names it ("Peer B" when anonymous)
+    overall: Score | None
+    withheld: list[str]  # the metrics the audit keeps back from the public, by name
 
 
 @dataclass(frozen=True)
 class PeriodRow:
     period: str
     overall: Score
-    trend: str
+    trend: str  # "+4.2 (± 1.3)"; "" for the first scored period
+    unclear: bool = False  # the change is within its uncertainty: no clear change
 
 
 @dataclass(frozen=True)
@@ -175,6 +197,7 @@ class InstitutionContext:
     badge: BadgeView | None = None  # the SVG badges and the snippet to embed them
     peer_group_url: str = ""  # the peer group's page, ranked in tiers
     searchable: bool = True  # in the site's search index (not above pages.SEARCHED_UP_TO)
+    public: PublicView | None = None  # internal site: the public scores of the same audit
 
 
 @dataclass(frozen=True)
@@ -203,6 +226,7 @@ class PillarContext:
     median: str
     rises: list[Mover] = field(default_factory=list)  # biggest changes of this pillar's score
     falls: list[Mover] = field(default_factory=list)
+    unclear: int = 0  # institutions whose change is within its uncertainty
 
 
 @dataclass(frozen=True)
@@ -266,7 +290,7 @@ def score_of(result: PillarResult | None) -> Score:
     if result is None:
         return Score(None, "not reported", None, "0 %", "insufficient-data")
     if result.score is None:
-        return Score(None, "insufficient data", None, percent_share(result.coverage), result.status)
+        return Score(None, INSUFFICIENT, None, percent_share(result.coverage), result.status)
     return Score(
         result.score, fmt(result.score), result.grade, percent_share(result.coverage), "scored"
     )
@@ -275,7 +299,7 @@ def score_of(result: PillarResult | None) -> Score:
 def overall_of(result: Result) -> Score:
     o = result.overall
     if o.score is None:
-        return Score(None, "no overall score", None, percent_share(o.coverage), "insufficient-data")
+        return Score(None, INSUFFICIENT, None, percent_share(o.coverage), "insufficient-data")
     return Score(o.score, fmt(o.score), o.grade, percent_share(o.coverage), "scored")
 
 
@@ -300,6 +324,11 @@ def metric_row(
         source=source,
         status=status_text(result),
         note=note,
+        word=""
+        if result.status == "reported"
+        else STATUS_TEXT[result.status]
+        + (f" ({result.reason})" if result.status == "suppressed" and result.reason else ""),
+        reason=(result.reason or "") if result.status == "not-applicable" else "",
     )
 
 
@@ -336,6 +365,10 @@ def site_of(scores: ScoreSet) -> Site:
         framework_version=fw.version,
         framework_sha256=fw.sha256,
         latest_period=latest.period if latest else "",
+        absent=absent_words(
+            fw.min_n_public if scores.audience == "public" else fw.min_n_internal, fw.withheld
+        ),
+        withheld=fw.withheld,
     )
 
 
@@ -368,6 +401,7 @@ def plain_summary(
     *,
     previous: str | None = None,
     previous_months: int | None = None,
+    trend_uncertainty: float | None = None,
     min_pillars: int = 4,
 ) -> str:
     """Two sentences in plain words: the overall score and its change, then the pillars.
@@ -390,6 +424,12 @@ def plain_summary(
             first += ", its first overall score."
         elif round(overall.trend, 1) == 0:
             first += f", unchanged from {_previous_text(previous, previous_months)}."
+        elif trend_uncertainty is not None and abs(overall.trend) < trend_uncertainty:
+            first += (
+                f", no clear change from {_previous_text(previous, previous_months)}: "
+                f"{signed(overall.trend)} points, within the scores' uncertainty "
+                f"(± {fmt(trend_uncertainty)})."
+            )
         else:
             way = "up" if overall.trend > 0 else "down"
             points = abs(overall.trend)
@@ -399,10 +439,9 @@ def plain_summary(
             )
     scored = [(pillar, score) for pillar, score in core if score is not None]
     if len(scored) >= 2:
-        best = max(scored, key=lambda item: item[1])
-        worst = min(scored, key=lambda item: item[1])
+        best, worst = extremes(scored)
         second = (
-            f"It is strongest on {best[0]} and weakest on {worst[0]}, "
+            f"Of its core pillars, it is strongest on {best} and weakest on {worst}, "
             f"with {reported} of the measures reported."
         )
     elif scored:

@@ -96,6 +96,18 @@ def _result_fields(prefix: str) -> list[Field]:
             "string, optional",
             "`insufficient-data` when less than half the pillar's weight was reported",
         ),
+        Field(
+            f"{p}.pillars.<pillar>.withheld",
+            "number (0 to 1), optional",
+            "public scores: the share of the pillar's weight the audit kept back (withheld), "
+            "when there is any",
+        ),
+        Field(
+            f"{p}.pillars.<pillar>.counted",
+            "number (0 to 100), optional",
+            "public scores, a pillar under the insufficient-data line only because of withheld "
+            "values: the score the overall score counts for it, with those values at 0",
+        ),
         Field(f"{p}.metrics", "object", "metric id -> its value and score, for every metric"),
         Field(f"{p}.metrics.<metric>", "object", "one metric of the framework"),
         Field(
@@ -112,12 +124,14 @@ def _result_fields(prefix: str) -> list[Field]:
         Field(
             f"{p}.metrics.<metric>.score",
             _SCORE,
-            "0 at the metric's floor, 100 at its target, linear between; null unless reported",
+            "0 at the metric's floor, 100 at its target, linear between; 0 when withheld (under "
+            "the framework's `withheld: zero`); null otherwise unless reported",
         ),
         Field(
             f"{p}.metrics.<metric>.status",
             "string",
-            "`reported`, `suppressed`, `not-reported`, `not-applicable` or `missing`",
+            "`reported`, `suppressed`, `withheld` (public scores: reported, but kept back), "
+            "`not-reported`, `not-applicable` or `missing`",
         ),
         Field(
             f"{p}.metrics.<metric>.reason",
@@ -200,6 +214,16 @@ SCORES_CSV = DataFile(
         ),
         Field("<pillar>_grade", "text", "the pillar's grade"),
         Field("<pillar>_coverage", "number (0 to 1)", "the share of the pillar's weight reported"),
+        Field(
+            "<pillar>_status",
+            "text",
+            "`scored`, `insufficient-data`, or `not-reported` for a section the audit leaves out",
+        ),
+        Field(
+            "<pillar>_withheld",
+            "number (0 to 1)",
+            "public scores: the share of the pillar's weight withheld",
+        ),
     ],
 )
 

@@ -23,7 +23,10 @@ from typing import Any, Literal
 from scorecard.facts import ScoreSet
 from scorecard.findings import Finding, summary
 from scorecard.github import md
+from scorecard.model import Framework
 from scorecard.score import MetricResult, Result, r2
+from scorecard.uncertainty import Ranked, apart, overall_uncertainty, pillar_uncertainty
+from scorecard.wording import status_text
 
 FORMAT = "scorecard-diff/1"
 OVERALL = "overall"
@@ -96,6 +99,7 @@ class Point:
     score: float | None
     grade: str | None
     status: str  # scored, insufficient-data, not-reported
+    uncertainty: float | None = None  # scorecard.uncertainty: half its 95 % interval
 
     def key(self) -> tuple[float | None, str | None, str]:
         return (r2(self.score), self.grade, self.status)
@@ -113,6 +117,25 @@ class Change:
             return None
         assert self.old.score is not None and self.new.score is not None
         return self.new.score - self.old.score
+
+    @property
+    def uncertainty(self) -> float | None:
+        """The larger of the two scores' uncertainties."""
+        if self.delta is None:
+            return None
+        assert self.old is not None and self.new is not None
+        return max(self.old.uncertainty or 0.0, self.new.uncertainty or 0.0)
+
+    @property
+    def clear(self) -> bool:
+        """Whether the change is larger than its uncertainty (`scorecard.uncertainty.apart`,
+        the rule of the tiers and the movers); a smaller one is shown, marked as no clear
+        change."""
+        delta, u = self.delta, self.uncertainty
+        if delta is None or u is None or self.new is None or self.new.score is None:
+            return False
+        now = Ranked(self.target, self.new.score, u)
+        return apart(now, Ranked(self.target, self.new.score - delta, u))
 
 
 @dataclass(frozen=True)
@@ -177,8 +200,10 @@ class ScoreDiff:
         move = self.largest_move()
         if move:
             row, change = move
+            unclear = "" if change.clear else ", no clear change"
             parts.append(
-                f"largest move: {row.name} {signed(change.delta)} {change.target} ({row.period})"
+                f"largest move: {row.name} {signed(change.delta)} {change.target} "
+                f"({row.period}{unclear})"
             )
         return "; ".join(parts) if parts else "no score changes"
 
@@ -187,11 +212,13 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _points(result: Result) -> dict[str, Point]:
+def _points(framework: Framework, result: Result) -> dict[str, Point]:
     o = result.overall
-    out = {OVERALL: Point(o.score, o.grade, "scored" if o.score is not None else "no-score")}
+    status = "scored" if o.score is not None else "insufficient-data"
+    out = {OVERALL: Point(o.score, o.grade, status, overall_uncertainty(framework, result))}
     for pid, p in result.pillars.items():
-        out[pid] = Point(p.score, p.grade, p.status)
+        u = pillar_uncertainty(framework, pid, result)
+        out[pid] = Point(p.score, p.grade, p.status, u)
     return out
 
 
@@ -232,8 +259,8 @@ def compare(
         either = after if after is not None else before
         assert either is not None
         shown = either.institution
-        a = _points(before) if before else {}
-        b = _points(after) if after else {}
+        a = _points(base.framework, before) if before and base else {}
+        b = _points(head.framework, after) if after else {}
         targets = [OVERALL, *[t for t in order if t in a or t in b]]
         targets += sorted(t for t in a.keys() | b.keys() if t not in targets)
         changes = [Change(t, a.get(t), b.get(t)) for t in targets]
@@ -315,6 +342,8 @@ def _change(row: Row, change: Change) -> str:
         return "—"
     if r2(delta) == 0:
         return "±0"
+    if not change.clear:
+        return f"{signed(delta)} (no clear change: ± {change.uncertainty or 0.0:.1f})"
     return signed(delta) + (" ▲" if delta > 0 else " ▼")
 
 
@@ -386,7 +415,7 @@ def _metric_value(m: MetricResult | None) -> str:
     if m is None:
         return "—"
     if m.status != "reported":
-        return m.status.replace("-", " ")
+        return status_text(m)
     value = m.value
     shown = f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
     if isinstance(value, bool):
@@ -475,6 +504,8 @@ def as_document(diff: ScoreDiff) -> dict[str, Any]:
                         "old": _point_dict(c.old),
                         "new": _point_dict(c.new),
                         "change": r2(c.delta),
+                        "uncertainty": r2(c.uncertainty),
+                        "clear": c.clear,
                     }
                     for c in row.changes
                 },

@@ -22,6 +22,7 @@ from scorecard.score import (
     metrics_json,
     r2,
 )
+from scorecard.wording import INSUFFICIENT
 
 FORMAT = "scorecard-scores/1"
 
@@ -34,6 +35,10 @@ def _pillar(p: PillarResult) -> dict[str, Any]:
     out: dict[str, Any] = {"score": r2(p.score), "grade": p.grade, "coverage": r2(p.coverage)}
     if p.status != "scored":
         out["status"] = p.status
+    if p.withheld:
+        out["withheld"] = r2(p.withheld)
+    if p.score is None and p.counted is not None:
+        out["counted"] = r2(p.counted)  # what the overall score counts for it
     return out
 
 
@@ -153,6 +158,7 @@ def csv_header(scores: ScoreSet) -> list[str]:
     head += ["trend", "peer_percentile"]
     for pillar in scores.framework.pillars:
         head += [f"{pillar}_score", f"{pillar}_grade", f"{pillar}_coverage"]
+        head += [f"{pillar}_status", f"{pillar}_withheld"]
     return head
 
 
@@ -170,7 +176,10 @@ def csv_rows(scores: ScoreSet) -> Iterator[list[str]]:
         row += [cell(o.trend), cell(o.peer_percentile)]
         for pillar in scores.framework.pillars:
             p = r.pillars.get(pillar)
-            row += [cell(p.score), cell(p.grade), cell(p.coverage)] if p else ["", "", ""]
+            if p is None:  # a section the audit does not report
+                row += ["", "", "", "not-reported", ""]
+                continue
+            row += [cell(p.score), cell(p.grade), cell(p.coverage), p.status, cell(p.withheld)]
         yield row
 
 
@@ -199,7 +208,7 @@ def scores_table(scores: ScoreSet) -> str:
     rows: list[list[str]] = []
     for r in scores.results:
         o = r.overall
-        overall = f"{r1(o.score)} {o.grade}" if o.score is not None else "n/a"
+        overall = f"{r1(o.score)} {o.grade}" if o.score is not None else INSUFFICIENT
         trend = "" if o.trend is None else f"{o.trend:+.1f}".replace("-0.0", "+0.0")
         row = [r.institution, r.period, overall, f"{o.coverage:.0%}", trend]
         row.append("" if o.peer_percentile is None else f"{o.peer_percentile:.0f}")
@@ -208,7 +217,7 @@ def scores_table(scores: ScoreSet) -> str:
             if p is None:
                 row.append("")
             elif p.score is None:
-                row.append("insuff.")
+                row.append(INSUFFICIENT)
             else:
                 row.append(f"{r1(p.score)} {p.grade}")
         rows.append(row)

@@ -114,8 +114,10 @@ def _score_chunk(plan: _Plan, indices: Sequence[int]) -> list[AuditFacts]:
     return out
 
 
-def facts_of(project: Project, audiences: Iterable[Audience] = AUDIENCES) -> Facts:
-    """Score every audience of ``project`` once."""
+def facts_of(
+    project: Project, audiences: Iterable[Audience] = AUDIENCES, *, cached: bool = True
+) -> Facts:
+    """Score every audience of ``project`` once; ``cached``: as for ``open_project``."""
     chosen = tuple(a for a in AUDIENCES if a in set(audiences))
     shown = {audience: identities(project, audience) for audience in chosen}
     plan = _Plan(
@@ -124,17 +126,17 @@ def facts_of(project: Project, audiences: Iterable[Audience] = AUDIENCES) -> Fac
         {i.id: readers(i, shown) for i in project.institutions.values()},
         "public" in chosen,
     )
-    each = list(_all_audit_facts(plan))
+    each = list(_all_audit_facts(plan, cached))
     scores = {audience: _score_set(project, audience, shown[audience], each) for audience in chosen}
     texts = [t for _, t in each if t is not None]
     return Facts(project, scores, texts)
 
 
-def _all_audit_facts(plan: _Plan) -> Iterator[AuditFacts]:
+def _all_audit_facts(plan: _Plan, cached: bool) -> Iterator[AuditFacts]:
     """Every audit's facts in the project's order: from the cache where they were made
     before, the rest on every core."""
     audits = plan.project.audits
-    kept = FactsCache(plan)
+    kept = FactsCache(plan, cached)
     keys = [kept.key(audit) for audit in audits]
     missing = [i for i, key in enumerate(keys) if key is None or key not in kept.entries]
     made = dict(zip(missing, _score(plan, missing), strict=True))
@@ -192,7 +194,7 @@ class FactsCache:
     One file per project; a change of this program or of the framework starts anew.
     """
 
-    def __init__(self, plan: _Plan) -> None:
+    def __init__(self, plan: _Plan, cached: bool = True) -> None:
         root = plan.project.root
         name = hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:24]
         self.name = f"facts-{name}.pickle"
@@ -200,7 +202,7 @@ class FactsCache:
         self.context = (code_fingerprint(), plan.framework.sha256)
         self.entries: dict[Any, AuditFacts] = {}
         self.fresh: dict[Any, AuditFacts] = {}
-        self.used = cache.cache_folder() is not None
+        self.used = cached and cache.cache_folder() is not None
         if self.used:
             context, entries = cache.fetch(self.name, pickle.load) or (None, None)
             if context == self.context and isinstance(entries, dict):

@@ -23,7 +23,8 @@ Kind = Literal["number", "percent", "boolean", "level"]
 Better = Literal["higher", "lower"]
 Visibility = Literal["public", "internal"]
 Audience = Literal["public", "internal"]
-Status = Literal["reported", "suppressed", "not-reported", "not-applicable", "missing"]
+Status = Literal["reported", "suppressed", "withheld", "not-reported", "not-applicable", "missing"]
+WithheldPolicy = Literal["zero", "missing"]
 InstitutionKind = Literal[
     "academic-medical-center", "community-hospital", "health-system", "group-practice", "other"
 ]
@@ -104,6 +105,11 @@ class FrameworkFile(FileModel):
     )
     suppression: Suppression = Suppression()
     overall_min_pillars: int = 4
+    withheld: WithheldPolicy = Field(
+        "zero",
+        description="how the public scores count a value an audit keeps back (visibility: "
+        "internal): zero (it scores 0; the default) or missing (it stays in the weight unscored)",
+    )
     evidence: EvidenceThresholds = Field(
         EvidenceThresholds(),
         description="how much data the evidence of links between pillars and outcomes needs; "
@@ -127,6 +133,7 @@ class FrameworkOverrides(FileModel):
     grades: dict[str, float] | None = None
     suppression: Suppression | None = None
     overall_min_pillars: int | None = None
+    withheld: WithheldPolicy | None = None
     evidence: EvidenceThresholds | None = None
     references: dict[str, str] = Field(default_factory=dict)
     pillars: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -147,6 +154,7 @@ class Framework:
     references: dict[str, str]
     pillars: dict[str, PillarDef]
     metrics: dict[str, MetricDef]
+    withheld: WithheldPolicy = "zero"
     evidence: EvidenceThresholds = field(default_factory=EvidenceThresholds)
 
     @cached_property
@@ -297,11 +305,12 @@ class Audit:
     file: str
     audited: date
     stored: bytes = field(default=b"", repr=False, compare=False)
+    visibility: Visibility = "public"  # the file's own: its items' default
 
     @classmethod
     def of(cls, institution: str, period: Period, file: str, data: AuditFile) -> Audit:
         """An audit whose model is at hand."""
-        audit = cls(institution, period, file, data.audited)
+        audit = cls(institution, period, file, data.audited, visibility=data.visibility)
         audit.__dict__["data"] = data
         return audit
 

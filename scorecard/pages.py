@@ -39,6 +39,7 @@ from scorecard.context import (
     PillarHead,
     PillarInstitutionRow,
     PillarSection,
+    PublicView,
     Site,
     UnitRow,
     change_view,
@@ -56,9 +57,10 @@ from scorecard.facts import ScoreSet
 from scorecard.model import Audit, Framework, Institution, Project, Source
 from scorecard.publications import Publications, framework_marks
 from scorecard.score import MetricResult, Result, score_metric
-from scorecard.uncertainty import Move, group_slugs, movers
+from scorecard.uncertainty import Move, group_slugs, latest_move, movers, moves
 from scorecard.wording import (
     KIND_NAMES,
+    STATUS_TEXT,
     floor_text,
     fmt,
     group_name,
@@ -67,6 +69,7 @@ from scorecard.wording import (
     short_name,
     signed,
     target_text,
+    uncertain_change,
 )
 
 MOVERS = 5
@@ -110,9 +113,18 @@ class Gatherer:
         scores: ScoreSet,
         publications: Publications | None = None,
         site_url: str = "",
+        public: ScoreSet | None = None,
     ) -> None:
         self.project = project
         self.scores = scores
+        #: on the internal site: the public scores, shown beside the internal ones, by
+        #: (institution, period)
+        self.public = public if scores.audience == "internal" else None
+        self.public_results: dict[tuple[str, str], Result] = {}
+        if self.public is not None:
+            real = {ident.id: real_id for real_id, ident in self.public.identities.items()}
+            for result in self.public.results:
+                self.public_results[(real[result.institution], result.period)] = result
         self.site_url = site_address(site_url)  # for the badge snippets
         # what the previous build published under another framework (scorecard.publications)
         self.publications: Publications = publications or {}
@@ -155,6 +167,18 @@ class Gatherer:
         real = self.real[inst_id]
         return shown_facts(real, self.scores.identities[real.id])
 
+    def public_view(self, inst_id: str, r: Result) -> PublicView | None:
+        """On the internal site: what the public site shows of the same audit."""
+        if self.public is None:
+            return None
+        identity = self.public.identities.get(inst_id)
+        seen = self.public_results.get((inst_id, r.period))
+        if identity is None or seen is None:
+            return PublicView(False, "", None, [])
+        fw = self.framework
+        withheld = [fw.metrics[m].name for m, x in seen.metrics.items() if x.status == "withheld"]
+        return PublicView(True, identity.name, overall_of(seen), withheld)
+
     def _row(self, inst_id: str, prefix: str) -> InstitutionRow:
         r = self.latest[inst_id]
         return InstitutionRow(
@@ -174,25 +198,30 @@ class Gatherer:
             for pid, p in self.framework.pillars.items()
         ]
 
-    def _movers(self, prefix: str) -> tuple[list[Mover], list[Mover]]:
-        movers = []
-        for inst_id in self.shown_ids:
-            r = self.latest[inst_id]
-            if r.overall.trend is not None:
-                movers.append(
-                    Mover(
-                        inst_id,
-                        self.names[inst_id],
-                        f"{prefix}institutions/{inst_id}.md",
-                        r.overall.trend,
-                        signed(r.overall.trend),
-                        overall_of(r),
-                        r.period,
-                    )
-                )
-        rises = sorted((m for m in movers if m.change > 0), key=lambda m: (-m.change, m.name))
-        falls = sorted((m for m in movers if m.change < 0), key=lambda m: (m.change, m.name))
-        return rises[:MOVERS], falls[:MOVERS]
+    def _movers(self, prefix: str, pillar: str | None = None) -> dict[str, Any]:
+        """The biggest clear rises and falls of the overall score (or ``pillar``'s), and how
+        many institutions changed within their uncertainty (`scorecard.uncertainty.movers`)."""
+        found = movers(self.framework, self.history, self.names, pillar, MOVERS)
+
+        def mover(m: Move) -> Mover:
+            r = self.latest[m.institution]
+            score = overall_of(r) if pillar is None else score_of(r.pillars.get(pillar))
+            url = f"{prefix}institutions/{m.institution}.md"
+            return Mover(
+                m.institution,
+                self.names[m.institution],
+                url,
+                m.change,
+                uncertain_change(m.change, m.uncertainty),
+                score,
+                m.period,
+            )
+
+        return {
+            "rises": [mover(m) for m in found.rises],
+            "falls": [mover(m) for m in found.falls],
+            "unclear": found.unclear,
+        }
 
     def _spread(self, key: tuple[str, str]) -> charts.Spread:
         """The overall scores of one peer group in one period, sorted and binned once."""
@@ -228,13 +257,12 @@ class Gatherer:
                 if p.role == "core"
             )
             heatmap = chart_block(heat, "chart-heatmap")
-        rises, falls = self._movers("")
+        moved = self._movers("")
         context = HomeContext(
             site=self.site,
             pillars=self._pillar_heads(""),
             institutions=rows,
-            rises=rises,
-            falls=falls,
+            **moved,
             heatmap=heatmap,
             user_pages=[],
             grades=grade_bands(self.framework),
@@ -266,7 +294,9 @@ class Gatherer:
         anonymous = self.scores.identities[inst.id].anonymous
         if anonymous:
             view = anonymised(view)
-        sections = [self._section(pid, r, view) for pid in fw.pillars if pid in r.pillars]
+        public = self.public_view(inst_id, r)
+        seen = self.public_results.get((inst_id, r.period)) if public else None
+        sections = [self._section(pid, r, view, seen) for pid in fw.pillars if pid in r.pillars]
         peers = self._spread((r.peer_group, r.period))
         history = self.history[inst_id]
         trend_rows: list[tuple[str, str, float | None]] = []
@@ -285,6 +315,7 @@ class Gatherer:
                         for s in sections
                     ],
                     bands=list(fw.grades),
+                    beside=fw.beside_pillars,
                 ),
                 "chart-pillars",
                 table_on_page=True,  # institution.md.j2's table of pillars follows the chart
@@ -309,6 +340,7 @@ class Gatherer:
         if shown.physicians is not None:
             facts.append(("Physicians", f"{shown.physicians:,}"))
         fw_pillars = fw.pillars
+        period_rows = self._period_rows(history)
         summary = plain_summary(
             self.names[inst_id],
             r.period,
@@ -330,17 +362,17 @@ class Gatherer:
             facts=facts,
             website=shown.website or "",
             period=r.period,
-            audited=audit.audited.isoformat(),
+            audited=view.audited.isoformat() if view.audited else "",
             auditor="" if anonymous else view.auditor,
             overall=overall_of(r),
-            trend=signed(r.overall.trend),
+            trend=period_rows[-1].trend + (" no clear change" if period_rows[-1].unclear else ""),
             peer_group=group_name(r.peer_group),
             peer_percentile=fmt(r.overall.peer_percentile, 0),
             peer_median=fmt(peers.median),
             peer_count=len(peers.scores),
             pillars=[s for s in sections if fw_pillars[s.id].role == "core"],
             beside=[s for s in sections if fw_pillars[s.id].role != "core"],
-            periods=[PeriodRow(h.period, overall_of(h), signed(h.overall.trend)) for h in history],
+            periods=period_rows,
             actions=[
                 ActionRow(
                     title=a.title,
@@ -356,6 +388,7 @@ class Gatherer:
             charts=chart_map,
             summary=summary,
             searchable=self.searched,
+            public=public,
             **self._explained(inst_id),
         )
         return Page(
@@ -364,6 +397,16 @@ class Gatherer:
             context,
             self.names[inst_id],
         )
+
+    def _period_rows(self, history: list[Result]) -> list[PeriodRow]:
+        """Each period's overall score and its change, marked when within its uncertainty."""
+        changes = {m.period: m for m in moves(self.framework, history)}
+        rows = []
+        for h in history:
+            m = changes.get(h.period)
+            trend = "" if m is None else uncertain_change(m.change, m.uncertainty)
+            rows.append(PeriodRow(h.period, overall_of(h), trend, m is not None and not m.clear))
+        return rows
 
     def _previous(self, inst_id: str, r: Result) -> dict[str, Any]:
         """The period the trend is measured against, and its length when it is the one before."""
@@ -377,7 +420,12 @@ class Gatherer:
         adjacent = (
             12 * then.year + then.start_month + then.months == 12 * now.year + now.start_month
         )
-        return {"previous": before.period, "previous_months": then.months if adjacent else None}
+        move = latest_move(self.framework, self.history[inst_id])
+        return {
+            "previous": before.period,
+            "previous_months": then.months if adjacent else None,
+            "trend_uncertainty": move.uncertainty if move else None,
+        }
 
     def _source_text(self, source: Source | None, source_id: str | None) -> str:
         if source is None:
@@ -387,7 +435,9 @@ class Gatherer:
             text += f" ({source.kind.replace('-', ' ')})"
         return text
 
-    def _section(self, pid: str, r: Result, view: AuditView) -> PillarSection:
+    def _section(
+        self, pid: str, r: Result, view: AuditView, public: Result | None = None
+    ) -> PillarSection:
         fw = self.framework
         pillar = fw.pillars[pid]
         entries = view.audit.data.metrics
@@ -414,6 +464,7 @@ class Gatherer:
             url=f"../pillars/{pid}.md",
             score=score_of(r.pillars.get(pid)),
             metrics=rows,
+            public=score_of(public.pillars.get(pid)) if public else None,
         )
 
     def _units(self, view: AuditView) -> list[UnitRow]:
@@ -449,7 +500,7 @@ class Gatherer:
                     url=f"../institutions/{inst_id}.md",
                     period=r.period,
                     score=score,
-                    metrics=[fmt(r.metrics[m].score) if m in r.metrics else "" for m in metric_ids],
+                    metrics=[_cell(r.metrics.get(m)) for m in metric_ids],
                 )
             )
         dist = charts.distribution([(row.name, row.score.value) for row in rows], highlight=[])
@@ -468,23 +519,11 @@ class Gatherer:
             institutions=rows,
             distribution=chart_block(dist, f"chart-pillar-{pid}"),
             median=median_text(scores),
-            **self._pillar_movers(pid),
+            **self._movers("../", pid),
         )
         return Page(
             f"pillars/{pid}.md", [f"pillar-{pid}.md.j2", "pillar.md.j2"], context, pillar.name
         )
-
-    def _pillar_movers(self, pid: str) -> dict[str, list[Mover]]:
-        """The biggest rises and falls of one pillar's score (scorecard.uncertainty)."""
-        rises, falls = movers(self.history, self.names, pid, MOVERS)
-
-        def mover(m: Move) -> Mover:
-            score = score_of(self.latest[m.institution].pillars.get(pid))
-            url = f"../institutions/{m.institution}.md"
-            name = self.names[m.institution]
-            return Mover(m.institution, name, url, m.change, signed(m.change), score, m.period)
-
-        return {"rises": [mover(m) for m in rises], "falls": [mover(m) for m in falls]}
 
     def _explained(self, inst_id: str) -> dict[str, Any]:
         """Why the grades changed, the distance to the next grade, and the badges."""
@@ -610,3 +649,10 @@ def gather(
         if progress:
             progress(1)
     return out
+
+
+def _cell(result: MetricResult | None) -> str:
+    """A metric in a pillar page's table: its score, or the word for why there is none."""
+    if result is None:
+        return STATUS_TEXT["missing"]
+    return fmt(result.score) if result.status == "reported" else STATUS_TEXT[result.status]

@@ -173,8 +173,9 @@ def _cover(page: Page, audience: Audience) -> list[str]:
     )
     return [
         f"Board packet · {context.name}",
-        f"Audit period {context.period}, carried out {context.audited} · "
-        f"framework {context.site.framework_version}",
+        f"Audit period {context.period}"
+        + (f", carried out {context.audited}" if context.audited else "")
+        + f" · framework {context.site.framework_version}",
         who,
     ]
 
@@ -245,7 +246,7 @@ def _print_all(packets: list[tuple[Path, str, str]], progress: Progress) -> None
 
 def gather_packets(facts: Facts, root: Path, audience: Audience) -> list[tuple[str, str, str]]:
     """(institution id, title, HTML) of each institution the audience sees."""
-    gatherer = Gatherer(facts.project, facts[audience])
+    gatherer = Gatherer(facts.project, facts[audience], public=facts.scores.get("public"))
     env = environment(root / "site_templates")
     methodology = gatherer.methodology()
     # The appendix follows the page: its own copy of the internal banner would repeat it.
@@ -289,7 +290,7 @@ def build_pdfs(
     project, findings = open_project(root)
     if project is None or has_errors(findings, strict=False):
         raise PdfError(summary(findings, strict=False) + "; no packet was made")
-    facts = facts_of(project, (audience,))
+    facts = facts_of(project, ("public", audience))
     try:
         packets = gather_packets(facts, root, audience)
     except Exception as err:  # noqa: BLE001 - a template override may fail in any way

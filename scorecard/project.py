@@ -122,8 +122,10 @@ def display(path: Path, root: Path) -> str:
 # --- the whole project ---------------------------------------------------------------------
 
 
-def open_project(root: Path) -> tuple[Project | None, list[Finding]]:
-    """Read and check every file of the project; the project holds the files that passed."""
+def open_project(root: Path, *, cached: bool = True) -> tuple[Project | None, list[Finding]]:
+    """Read and check every file of the project; the project holds the files that passed.
+    ``cached``: keep what was read for the next run of the same folder (not for a folder that
+    is there once, such as a git revision read into a temporary one)."""
     if not (root / "content").is_dir():
         return None, [
             Finding(
@@ -167,7 +169,7 @@ def open_project(root: Path) -> tuple[Project | None, list[Finding]]:
     reading = Reading(framework, frozenset(known))
     audits: list[Audit] = []
     shown = [(path, display(path, root)) for path in files.audits]
-    for audit, found in read_audits(shown, reading, root):
+    for audit, found in read_audits(shown, reading, root if cached else None):
         findings += found
         if audit is not None and audit.institution in institutions:
             audits.append(audit)
@@ -229,21 +231,35 @@ def read_one(path: Path, shown: str, reading: Reading) -> tuple[list[Finding], A
     if checked is None:
         return findings, None
     stored = zlib.compress(pickle.dumps(doc.data, protocol=pickle.HIGHEST_PROTOCOL), 1)
-    audit = Audit(checked.institution, checked.period, checked.file, checked.audited, stored)
+    audit = Audit(
+        checked.institution,
+        checked.period,
+        checked.file,
+        checked.audited,
+        stored,
+        checked.data.visibility,
+    )
     audit.__dict__["data"] = checked.data  # kept while in this process; rebuilt elsewhere
     return findings, audit
 
 
 def _sent(audit: Audit) -> tuple[Any, ...]:
     """An audit as a worker sends it, and the cache keeps it: plain values, not the model."""
-    return (audit.institution, audit.period.label, audit.file, audit.audited, audit.stored)
+    return (
+        audit.institution,
+        audit.period.label,
+        audit.file,
+        audit.audited,
+        audit.stored,
+        audit.visibility,
+    )
 
 
 def _received(sent: tuple[Any, ...]) -> Audit:
-    institution, label, file, audited, stored = sent
+    institution, label, file, audited, stored, visibility = sent
     period = parse_period(label)
     assert period is not None and isinstance(audited, date)
-    return Audit(institution, period, file, audited, stored)
+    return Audit(institution, period, file, audited, stored, visibility)
 
 
 def _read_chunk(reading: Reading, chunk: list[tuple[str, str]]) -> list[tuple[list[Finding], Any]]:

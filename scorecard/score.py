@@ -17,7 +17,7 @@ from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, Va
 from dataclasses import dataclass, replace
 from typing import Any
 
-from scorecard.model import Framework, MetricDef, Status
+from scorecard.model import Framework, MetricDef, Status, WithheldPolicy
 
 Z95 = 1.959963984540054
 
@@ -144,8 +144,18 @@ def _unpack(packed: bytes) -> dict[str, MetricResult]:
 class PillarResult:
     score: float | None
     grade: str | None
-    coverage: float
+    coverage: float  # the share of the weight reported (withheld values are not reported)
     status: str = "scored"  # or "insufficient-data"
+    withheld: float = 0.0  # the share of the weight kept back from this audience
+    #: for a pillar under the insufficient-data line only because values were kept back:
+    #: the mean with the withheld values at 0 (policy `zero`), which the overall score counts,
+    #: so that keeping values back never lifts the overall score by taking a weak pillar out
+    counted: float | None = None
+
+    @property
+    def in_overall(self) -> float | None:
+        """What the overall score counts for this pillar: its score, or `counted`."""
+        return self.score if self.score is not None else self.counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +202,13 @@ def metric_score(metric: MetricDef, value: float | bool) -> float:
     return min(100.0, max(0.0, raw))
 
 
-def score_metric(metric: MetricDef, seen: Observation) -> MetricResult:
+def score_metric(
+    metric: MetricDef, seen: Observation, withheld: WithheldPolicy = "zero"
+) -> MetricResult:
+    """One metric's result as an audience sees it; a value kept back from it (``withheld``)
+    scores 0 under the policy `zero`, and nothing under `missing`."""
+    if seen.status == "withheld":
+        return MetricResult("withheld", score=0.0 if withheld == "zero" else None)
     if seen.status != "reported":
         return MetricResult(seen.status, reason=seen.reason)
     value = seen.value
@@ -223,26 +239,40 @@ def grade(framework: Framework, score: float | None) -> str | None:
 def pillar_score(
     framework: Framework, pillar: str, metrics: Mapping[str, MetricResult]
 ) -> PillarResult:
-    """Weighted mean of the metrics with a score; not-applicable ones leave the weight."""
-    total = available = weighted = 0.0
+    """Weighted mean of the metrics with a score; not-applicable ones leave the weight.
+
+    Coverage is the share of the weight reported; under half of it, the pillar has
+    insufficient data. A withheld value counts as not reported for coverage and, under the
+    policy `zero`, scores 0 in the mean (see `PillarResult.counted` for the overall score).
+    """
+    total = reported = withheld = weighted = 0.0
     for metric_id in framework.metrics_by_pillar.get(pillar, []):
         result = metrics.get(metric_id, MetricResult("missing"))
         weight = framework.metrics[metric_id].weight
         if result.status == "not-applicable":
             continue
         total += weight
-        if result.score is not None:
-            available += weight
+        if result.status == "withheld":
+            withheld += weight
+        elif result.score is not None:
+            reported += weight
             weighted += weight * result.score
-    coverage = available / total if total > 0 else 0.0
-    if total <= 0 or available <= 0 or coverage < 0.5:
-        return PillarResult(None, None, coverage, "insufficient-data")
-    value = weighted / available
-    return PillarResult(value, grade(framework, value), coverage)
+    coverage = reported / total if total > 0 else 0.0
+    kept_back = withheld / total if total > 0 else 0.0
+    # the weight the mean is taken over: withheld values score 0 under the policy `zero`
+    over = reported + (withheld if framework.withheld == "zero" else 0.0)
+    if total <= 0 or reported <= 0 or coverage < 0.5:
+        counted = None
+        if withheld and over > 0 and over / total >= 0.5 and framework.withheld == "zero":
+            counted = weighted / over
+        return PillarResult(None, None, coverage, "insufficient-data", kept_back, counted)
+    value = weighted / over
+    return PillarResult(value, grade(framework, value), coverage, "scored", kept_back)
 
 
 def overall_score(framework: Framework, pillars: Mapping[str, PillarResult]) -> OverallResult:
-    """Weighted mean of the core pillars, given when enough of them have a score."""
+    """Weighted mean of the core pillars, given when enough of them count
+    (`PillarResult.in_overall`: a score, or values kept back that score 0)."""
     total = weighted = weight_scored = covered = 0.0
     scored = 0
     for pillar_id in framework.core_pillars:
@@ -250,10 +280,11 @@ def overall_score(framework: Framework, pillars: Mapping[str, PillarResult]) -> 
         result = pillar_results_get(pillars, pillar_id)
         total += weight
         covered += weight * result.coverage
-        if result.score is not None:
+        counted = result.in_overall
+        if counted is not None:
             scored += 1
             weight_scored += weight
-            weighted += weight * result.score
+            weighted += weight * counted
     coverage = covered / total if total > 0 else 0.0
     if scored < framework.overall_min_pillars or weight_scored <= 0:
         return OverallResult(None, None, coverage)
@@ -281,7 +312,9 @@ def score_audit(framework: Framework, observations: Mapping[str, Observation]) -
             continue
         for metric_id in ids:
             seen = observations.get(metric_id, Observation("missing"))
-            metrics[metric_id] = score_metric(framework.metrics[metric_id], seen)
+            metrics[metric_id] = score_metric(
+                framework.metrics[metric_id], seen, framework.withheld
+            )
         pillars[pillar_id] = pillar_score(framework, pillar_id, metrics)
     return metrics, pillars, overall_score(framework, pillars)
 

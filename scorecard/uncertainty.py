@@ -18,7 +18,10 @@ inside a tier. (The institutions that cannot be told apart from a given one alwa
 to it in score order, so the tiers are runs of the ranking.)
 
 **Movers.** The change of a score (overall or one pillar) since the institution's previous
-period with a score for it, at its latest period.
+period with a score for it, at its latest period. A change is called rising or falling only
+when it is larger than its uncertainty, by the rule of the tiers: the two scores can be told
+apart. A smaller change is no clear change: it is never listed among the movers, and pages
+and ``scorecard diff`` say so where they show it.
 """
 
 from __future__ import annotations
@@ -116,53 +119,102 @@ def tiers(entries: Iterable[Ranked]) -> list[list[Ranked]]:
 
 @dataclass(frozen=True)
 class Move:
-    """A score's change at an institution's latest period."""
+    """A score's change since the institution's previous period with a score."""
 
     institution: str
     period: str
     previous_period: str
     now: float
     change: float
+    uncertainty: float  # the larger of the two scores' uncertainties
+
+    @property
+    def clear(self) -> bool:
+        """Whether the change is larger than its uncertainty (`apart`, the rule of the tiers):
+        only then is it called rising or falling."""
+        before = Ranked(self.institution, self.now - self.change, self.uncertainty)
+        return apart(Ranked(self.institution, self.now, self.uncertainty), before)
+
+    @property
+    def word(self) -> str:
+        if not self.clear:
+            return "no clear change"
+        return "rising" if self.change > 0 else "falling"
 
 
-def _score(result: Result, pillar: str | None) -> float | None:
+def _score(framework: Framework, result: Result, pillar: str | None) -> Ranked | None:
+    """A result's overall score (or ``pillar``'s) with its uncertainty."""
     if pillar is None:
-        return result.overall.score
-    p = result.pillars.get(pillar)
-    return p.score if p is not None else None
+        score, u = result.overall.score, overall_uncertainty(framework, result)
+    else:
+        p = result.pillars.get(pillar)
+        score = p.score if p is not None else None
+        u = pillar_uncertainty(framework, pillar, result)
+    return None if score is None else Ranked(result.institution, score, u or 0.0)
 
 
-def latest_move(history: list[Result], pillar: str | None = None) -> Move | None:
-    """The change of the overall score (or of ``pillar``'s) at the latest of ``history``
-    (one institution's results, oldest first) since its previous period with a score."""
-    if not history:
-        return None
-    latest = history[-1]
-    now = _score(latest, pillar)
-    if now is None:
-        return None
-    for earlier in reversed(history[:-1]):
-        before = _score(earlier, pillar)
+def moves(framework: Framework, history: list[Result], pillar: str | None = None) -> list[Move]:
+    """Each change of the overall score (or of ``pillar``'s) along ``history`` (one
+    institution's results, oldest first), each since the previous period with a score."""
+    out: list[Move] = []
+    before: tuple[Result, Ranked] | None = None
+    for result in history:
+        now = _score(framework, result, pillar)
+        if now is None:
+            continue
         if before is not None:
-            return Move(latest.institution, latest.period, earlier.period, now, now - before)
-    return None
+            earlier, then = before
+            out.append(
+                Move(
+                    result.institution,
+                    result.period,
+                    earlier.period,
+                    now.score,
+                    now.score - then.score,
+                    max(now.uncertainty, then.uncertainty),
+                )
+            )
+        before = (result, now)
+    return out
+
+
+def latest_move(
+    framework: Framework, history: list[Result], pillar: str | None = None
+) -> Move | None:
+    """The change at the latest of ``history`` since its previous period with a score."""
+    if not history or _score(framework, history[-1], pillar) is None:
+        return None
+    found = moves(framework, history, pillar)
+    return found[-1] if found and found[-1].period == history[-1].period else None
+
+
+@dataclass(frozen=True)
+class Movers:
+    """The biggest clear rises and falls, and how many changed within their uncertainty."""
+
+    rises: list[Move]
+    falls: list[Move]
+    unclear: int
 
 
 def movers(
+    framework: Framework,
     histories: Mapping[str, list[Result]],
     names: Mapping[str, str],
     pillar: str | None = None,
     count: int = 5,
-) -> tuple[list[Move], list[Move]]:
-    """The ``count`` biggest rises and falls, biggest first, ties by name."""
-    moves = [m for h in histories.values() if (m := latest_move(h, pillar)) is not None]
+) -> Movers:
+    """The ``count`` biggest rises and falls larger than their uncertainty, biggest first,
+    ties by name; a change within its uncertainty is no clear change, and only counted."""
+    found = [m for h in histories.values() if (m := latest_move(framework, h, pillar)) is not None]
 
     def name(m: Move) -> str:
         return names.get(m.institution, m.institution).lower()
 
-    rises = sorted((m for m in moves if m.change > 0), key=lambda m: (-m.change, name(m)))
-    falls = sorted((m for m in moves if m.change < 0), key=lambda m: (m.change, name(m)))
-    return rises[:count], falls[:count]
+    clear = [m for m in found if m.clear]
+    rises = sorted((m for m in clear if m.change > 0), key=lambda m: (-m.change, name(m)))
+    falls = sorted((m for m in clear if m.change < 0), key=lambda m: (m.change, name(m)))
+    return Movers(rises[:count], falls[:count], sum(1 for m in found if not m.clear))
 
 
 def group_slugs(groups: Iterable[str]) -> dict[str, str]:

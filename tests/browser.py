@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import http.server
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -53,6 +55,36 @@ def serve(directory: Path | str) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+_SERVER = """
+import functools, http.server, sys
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+handler = functools.partial(Quiet, directory=sys.argv[1])
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"""
+
+
+@contextmanager
+def serve_apart(directory: Path | str) -> Iterator[str]:
+    """`serve`, from a process of its own: no thread runs in this one meanwhile, so that the
+    builds the tests make here still work on every core (`scorecard.parallel.can_fork`)."""
+    server = subprocess.Popen(
+        [sys.executable, "-c", _SERVER, str(directory)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        port = int(server.stdout.readline())
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        if server.stdout is not None:
+            server.stdout.close()
 
 
 @dataclass

@@ -126,11 +126,11 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExampleSi
     with ``site_url`` at the address its public site is served on (Material's instant
     navigation takes over only links of the site at that address), and served on 127.0.0.1.
     Tests that only read it share it; a test that changes it makes its own."""
-    from browser import serve
+    from browser import serve_apart
     from site_helpers import build, copy_example
 
     root = tmp_path_factory.mktemp("example-site")
-    with serve(root / "out") as url:
+    with serve_apart(root / "out") as url:
         copy_example(root, site_url=f"{url}public/")
         result = build(root, root / "out", "both")
         assert_clean_exit(result, 0)

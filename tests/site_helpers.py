@@ -19,6 +19,8 @@ from click.testing import Result
 from conftest import Runner
 
 from scorecard.cli import cli
+from scorecard.model import Project
+from scorecard.project import open_project
 
 REPO = Path(__file__).resolve().parent.parent
 #: Words of the internal banner (scorecard/templates/_banner.md.j2) and the robots meta tag.
@@ -48,6 +50,14 @@ def write_tree(root: Path, files: Mapping[str, str | Mapping[str, Any]]) -> Path
             content = yaml.safe_dump(dict(content), sort_keys=False, allow_unicode=True, width=1000)
         path.write_text(content, encoding="utf-8")
     return root
+
+
+def checked(root: Path) -> Project:
+    """The project at ``root``, which must open without a finding."""
+    project, findings = open_project(root)
+    assert [f.format() for f in findings] == []
+    assert project is not None
+    return project
 
 
 def build(root: Path, out: Path, audience: str = "both") -> Result:

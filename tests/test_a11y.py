@@ -1,6 +1,6 @@
 """Accessibility (WCAG 2.1 AA): axe-core on the built site in both palettes, keyboard access to
 charts, contrast of grade badges and heat map letters, colours for colour-blind readers, and the
-texts that say what each chart and each institution's scores show.
+texts that say what each chart shows (an institution's scores in plain words: test_context).
 
 axe-core comes from the npm registry (``npm ci --prefix tests``, see tests/package.json) and is
 injected into each page in headless Chromium.
@@ -12,7 +12,6 @@ import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import vl_convert
@@ -20,8 +19,6 @@ from browser import Session, browser_page  # tests/ is on sys.path (no __init__.
 from conftest import ExampleSite
 
 from scorecard import charts
-from scorecard.context import plain_summary
-from scorecard.score import OverallResult
 from scorecard.site.assets import SITE_CSS, asset_text
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -111,7 +108,7 @@ def test_charts_and_their_tables_take_the_keyboard(
     # The chart is one image, named by its text alternative, with a visible focus ring.
     chart = page.locator("#chart-pillars")
     assert chart.get_attribute("role") == "img"
-    assert "highest pillar" in (chart.get_attribute("aria-label") or "")
+    assert "Of the core pillars" in (chart.get_attribute("aria-label") or "")
     assert page.locator("#chart-pillars svg").get_attribute("aria-hidden") == "true"
     page.keyboard.press("Tab")
     page.keyboard.press("Shift+Tab")  # from the keyboard, so :focus-visible applies
@@ -234,80 +231,5 @@ def test_trend_text_names_the_highest_and_lowest_pillar() -> None:
     rows += [("2026-Q3", "Autonomy", 41.0), ("2026-Q3", "Safety", 80.5), ("2026-Q3", "Mission", 60)]
     assert charts.trend(rows).alt == (
         "Overall score rose from 58.0 to 66.0 over 2 quarters. "
-        "In 2026-Q3, Safety is the highest pillar at 80.5 and Autonomy the lowest at 41.0."
+        "In 2026-Q3, Safety is the highest core pillar at 80.5 and Autonomy the lowest at 41.0."
     )
-
-
-CORE = [
-    ("administration", 60.0),
-    ("mission", 70.0),
-    ("autonomy", 55.0),
-    ("psychological safety", 90.0),
-    ("recognition", 40.0),
-]
-
-
-@pytest.mark.parametrize(
-    ("overall", "core", "previous", "expected"),
-    [
-        (
-            OverallResult(78.74, "B", 0.764, trend=6.94),
-            CORE,
-            ("2026-Q2", 3),
-            "Tansyford scored 78.7 out of 100 (grade B) in 2026-Q3, up 6.9 points from the "
-            "previous quarter (2026-Q2). It is strongest on psychological safety and weakest on "
-            "recognition, with 76 % of the measures reported.",
-        ),
-        (
-            OverallResult(50.0, "C", 1.0, trend=-1.0),
-            CORE,
-            ("2025-Q4", None),
-            "Tansyford scored 50.0 out of 100 (grade C) in 2026-Q3, down 1.0 point from 2025-Q4. "
-            "It is strongest on psychological safety and weakest on recognition, with 100 % of "
-            "the measures reported.",
-        ),
-        (
-            OverallResult(50.0, "C", 0.9, trend=0.02),
-            CORE,
-            ("2026", 12),
-            "Tansyford scored 50.0 out of 100 (grade C) in 2026-Q3, unchanged from the previous "
-            "year (2026). It is strongest on psychological safety and weakest on recognition, "
-            "with 90 % of the measures reported.",
-        ),
-        (
-            OverallResult(61.0, "C", 0.8),
-            CORE,
-            None,
-            "Tansyford scored 61.0 out of 100 (grade C) in 2026-Q3, its first overall score. "
-            "It is strongest on psychological safety and weakest on recognition, with 80 % of "
-            "the measures reported.",
-        ),
-        (
-            OverallResult(None, None, 0.3),
-            [(name, None if i else 40.0) for i, (name, _) in enumerate(CORE)],
-            None,
-            "Tansyford has no overall score for 2026-Q3: only 1 of its 5 core pillars has enough "
-            "data, and 4 are needed. Only administration has a score, with 30 % of the measures "
-            "reported.",
-        ),
-        (
-            OverallResult(None, None, 0.0),
-            [(name, None) for name, _ in CORE],
-            None,
-            "Tansyford has no overall score for 2026-Q3: none of its 5 core pillars has enough "
-            "data, and 4 are needed. Too few measures were reported for any pillar score "
-            "(0 % reported).",
-        ),
-    ],
-    ids=["rise", "fall-gap", "unchanged", "first", "one-pillar", "no-data"],
-)
-def test_plain_summary(
-    overall: OverallResult,
-    core: list[tuple[str, float | None]],
-    previous: tuple[str, int | None] | None,
-    expected: str,
-) -> None:
-    kwargs: dict[str, Any] = {}
-    if previous is not None:
-        kwargs = {"previous": previous[0], "previous_months": previous[1]}
-    assert plain_summary("Tansyford", "2026-Q3", overall, core, **kwargs) == expected

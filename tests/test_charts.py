@@ -215,7 +215,7 @@ def test_pillar_scores_data_and_missing_pillar_is_never_zero() -> None:
     assert values[1]["label"] == "insufficient data (33% reported)"
     missing = layer(chart.spec, "text", 3)
     assert missing["transform"] == [{"filter": "datum.score == null"}]
-    assert chart.rows[1] == ["Recenter the mission", "insufficient data", "\u2013", "33%"]
+    assert chart.rows[1] == ["Recenter the mission", "insufficient data", "", "33%"]
     assert chart.rows[3] == ["Cultivate psychological safety", "78.0", "B", "100%"]
     assert chart.columns == ["Pillar", "Score", "Grade", "Coverage"]
 
@@ -223,8 +223,18 @@ def test_pillar_scores_data_and_missing_pillar_is_never_zero() -> None:
 def test_pillar_scores_alt_text() -> None:
     chart = charts.pillar_scores(PILLARS)
     assert chart.alt == (
-        "Bar chart of 4 pillars scored out of 100. Cultivate psychological safety is the highest "
-        "pillar at 78.0 (grade B) and Restore autonomy the lowest at 41.0 (grade D). "
+        "Bar chart of 4 core pillars, scored out of 100. Of the core pillars, Cultivate "
+        "psychological safety is the highest at 78.0 (grade B) and Restore autonomy the lowest at "
+        "41.0 (grade D). Insufficient data for Recenter the mission."
+    )
+    # Outcomes, lower than every core pillar, are named apart: never "the lowest pillar".
+    beside = charts.pillar_scores(
+        [*PILLARS, ("outcomes", "Outcomes", 30.0, "F", 1.0)], beside={"outcomes"}
+    )
+    assert beside.alt == (
+        "Bar chart of 4 core pillars and 1 section reported beside them, scored out of 100. Of "
+        "the core pillars, Cultivate psychological safety is the highest at 78.0 (grade B) and "
+        "Restore autonomy the lowest at 41.0 (grade D). Beside them: Outcomes at 30.0 (grade F). "
         "Insufficient data for Recenter the mission."
     )
     only_missing = charts.pillar_scores([("mission", "Mission", None, None, 0.2)])

@@ -149,7 +149,8 @@ def test_diff_markdown_for_a_pull_request(runner: CliRunner, example: Example) -
     assert lines[0] == "### Score changes: HEAD\\~1 → HEAD"
     assert re.fullmatch(
         r"\*\*1 period added; 1 period removed; 1 institution changed; largest move: "
-        rf"Kestrelfold Healthcare −\d+\.\d overall \({example.changed}\)\*\* \(internal scores\)",
+        rf"Kestrelfold Healthcare −\d+\.\d overall \({example.changed}, no clear change\)\*\* "
+        r"\(internal scores\)",
         lines[2],
     ), lines[2]
     table = [line for line in lines if line.startswith("| ")]
@@ -158,7 +159,7 @@ def test_diff_markdown_for_a_pull_request(runner: CliRunner, example: Example) -
     cells = [c.strip() for c in overall.strip("|").split("|")]
     assert cells[:3] == ["Kestrelfold Healthcare", example.changed, "Overall"]
     assert float(cells[3]) > float(cells[4])
-    assert re.fullmatch(r"−\d+\.\d ▼", cells[5])
+    assert re.fullmatch(r"−\d+\.\d \(no clear change: ± \d+\.\d\)", cells[5])
     assert re.fullmatch(r"[A-F]( → [A-F])?", cells[6])
     assert f"| Tansyford Community Hospital | {example.added} | Overall | — |" in out
     assert f"| Quillcrest University Medical Center | {example.removed} | Overall |" in out
@@ -328,3 +329,20 @@ def test_diff_redirected_into_the_job_summary_is_written_once(tmp_path: Path) ->
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("### scorecard validate\n\n### Score changes: HEAD\\~1 → HEAD\n")
     assert text.count("### Score changes") == 1
+
+
+def test_revisions_read_for_a_diff_leave_nothing_in_the_cache(
+    runner: CliRunner, example: Example, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A revision is read into a folder that is there once: caching it would only pile up
+    files that no run reads again (a CI cache keeps them from run to run)."""
+    monkeypatch.setenv("SCORECARD_CACHE_DIR", str(tmp_path / "cache"))
+    code, _, err = diff(runner, example.repo, "HEAD~1", "HEAD")
+    assert code == 0, err
+    assert not list((tmp_path / "cache").glob("*"))
+    code, _, err = diff(runner, example.repo, "HEAD~1", str(example.repo))  # a folder is kept
+    assert code == 0, err
+    assert sorted(p.name.split("-")[0] for p in (tmp_path / "cache").glob("*")) == [
+        "audits",
+        "facts",
+    ]

@@ -178,7 +178,7 @@ def plain_groups(scores: ScoreSet, view: str) -> dict[str, list[tuple[float, flo
 
 #: The built-in framework's hash as builds published it before it had an `evidence` section: a
 #: change of it marks every score a site published as made under another framework.
-BUILTIN_SHA256 = "a420bf9a15051c8e239970670295317bd7e423fbcf3cf9cdfd2aee7af69ac661"
+BUILTIN_SHA256 = "6d80a726c8c1a9579105093d88c02bcde747a7369bd5e3a40014e6c51c08cd6c"
 
 
 @pytest.mark.parametrize(
@@ -247,7 +247,7 @@ def test_evidence_setting_leaves_the_framework_hash_and_version(
     project, _ = open_project(make_project({} if text is None else {FRAMEWORK: text}, default=True))
     assert project is not None
     fw = project.framework
-    assert (fw.sha256 == BUILTIN_SHA256, fw.version == "2026.11") == (same, same)
+    assert (fw.sha256 == BUILTIN_SHA256, fw.version == "2026.12") == (same, same)
 
 
 def test_builtin_framework_has_the_default_setting() -> None:

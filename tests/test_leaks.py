@@ -296,11 +296,11 @@ def test_no_internal_number_in_the_public_data_and_pages(built: Path) -> None:
     results = {(r["institution"], r["period"]): r for r in scores["results"]}
     alder = results[("alderbank", "2026-Q3")]["metrics"]
     for metric in ("admin.inbox_time_per_8h", "admin.documentation_time_ok"):
-        assert alder[metric] == {"value": None, "score": None, "status": "missing"}, metric
-    assert alder["mission.wellbeing_executive"]["status"] == "missing"
+        assert alder[metric] == {"value": None, "score": 0.0, "status": "withheld"}, metric
+    assert alder["mission.wellbeing_executive"]["status"] == "not-applicable"  # the status shows
     assert "reason" not in alder["mission.wellbeing_executive"]
     birch = results[("birchfield", "2026-Q3")]["metrics"]
-    assert {m["status"] for m in birch.values()} == {"missing"}
+    assert {m["status"] for m in birch.values()} == {"missing", "withheld"}  # a file kept back
 
 
 def test_the_internal_site_shows_the_canaries(built: Path) -> None:

@@ -58,6 +58,7 @@ def test_one_task_runs_here() -> None:
 
 
 def test_an_error_in_a_task_is_raised_here_and_a_killed_worker_is_told() -> None:
+    assert can_fork(), "a thread runs in the tests' process: the task would kill it"
     with pytest.raises(ValueError, match="thirteen"):
         list(map_shared(_power, 1, [1, 13, 2]))
     assert threading.active_count() == 1  # the pool is gone: the next work forks again
@@ -186,6 +187,8 @@ def test_an_error_of_a_step_is_raised_here_with_what_it_carries() -> None:
 
 
 def test_a_process_of_steps_killed_midway_is_told() -> None:
+    assert can_fork(), "a thread runs in the tests' process: the steps would kill it"
+
     def steps() -> Iterator[int]:
         yield 1
         os.kill(os.getpid(), signal.SIGKILL)

@@ -4,6 +4,7 @@ their institutions."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -48,17 +49,21 @@ def test_the_home_page_opens_with_what_it_measures(public: Path) -> None:
     assert "coverage is the share of the measures behind it" in said
     assert [a["href"] for a in second.select("a")] == ["methodology/"]
     # The framework's version is not running text; the page's footnote holds it.
-    assert "2026.11" not in _text(first) + said
+    scores = json.loads((public / "data" / "scores.json").read_text(encoding="utf-8"))
+    version = scores["framework"]["version"]
+    assert version not in _text(first) + said
     note = soup(public / "index.html").select_one("#scorecard-framework-note")
-    assert note is not None and "Framework 2026.11, sha256" in _text(note)
+    assert note is not None and f"Framework {version}, sha256" in _text(note)
 
 
 def test_peer_groups_go_by_their_names(public: Path) -> None:
     page = public / "peer-groups" / "academic" / "index.html"
     assert _text(soup(page).select_one("h1")).removesuffix(" ¶") == "Academic peer group"
     assert soup(page).title is not None and soup(page).title.get_text().startswith("Academic")
-    home = soup(public / "index.html").select("article table")[-3]
-    groups = {_text(row.select("td")[1]) for row in home.select("tbody tr")}
+    heading = soup(public / "index.html").select_one("h2#all-institutions")
+    assert heading is not None
+    home = heading.find_next("table")
+    groups = {_text(row.select("td")[1]) for row in home.select("tbody tr")}  # type: ignore[union-attr]
     assert groups == {"Academic", "Community"}
     tansyford = page_text(public / "institutions" / "tansyford" / "index.html")
     assert "Peer group: Community" in tansyford

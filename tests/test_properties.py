@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from conftest import Runner
@@ -235,3 +236,119 @@ def test_order_of_files_and_keys_never_changes_the_scores(
                 assert result.exit_code == 0, result.output
                 outputs.append(result.stdout_bytes)
             assert outputs[0] == outputs[1]
+
+
+# --- keeping values back never raises a public score ---------------------------------------
+
+
+def _entry(metric: MetricDef) -> st.SearchStrategy[dict[str, object]]:
+    """An audit's entry for a metric, as written in a file: a value of its kind, survey counts,
+    or a status; public, as the audit's default says."""
+    if metric.kind == "boolean":
+        value: st.SearchStrategy[object] = st.booleans()
+    elif metric.kind == "level":
+        value = st.integers(0, metric.max or 1)
+    elif metric.kind == "percent":
+        value = st.floats(0, 100)
+    else:
+        low, high = sorted((metric.floor or 0.0, metric.target or 1.0))
+        value = st.floats(low - (high - low), high + (high - low))
+    entries = [value.map(lambda v: {"value": v})]
+    if metric.survey_item:
+        entries.append(
+            st.integers(1, 400)
+            .flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n)))
+            .map(lambda t: {"positive": t[0], "n": t[1]})
+        )
+    entries.append(st.just({"status": "not-reported"}))
+    entries.append(st.just({"status": "not-applicable", "reason": "no such service"}))
+    return st.one_of(entries)
+
+
+@st.composite
+def audits_with_one_kept_back(draw: st.DrawFn) -> tuple[dict[str, object], str]:
+    """An audit's metrics (some of the framework's, public) and one metric of it to mark
+    internal."""
+    # most metrics present, so that pillars clear the insufficient-data line and the overall
+    # score is given: where keeping a value back could pay
+    present = [mid for mid in METRIC_IDS if draw(st.sampled_from([True, True, True, False]))]
+    chosen = present or [METRIC_IDS[0]]
+    metrics = {mid: draw(_entry(FW.metrics[mid])) for mid in chosen}
+    return metrics, draw(st.sampled_from(chosen))
+
+
+def _public_scores(metrics: dict[str, object], framework: Framework) -> list[float | None]:
+    from scorecard.audience import audit_scores
+    from scorecard.model import AuditFile
+
+    data = AuditFile.model_validate({"audited": date(2026, 10, 1), "metrics": metrics})
+    _, pillars, overall = audit_scores(data, "public", False, framework)
+    scores = {pid: pillars[pid].score if pid in pillars else None for pid in framework.pillars}
+    return [overall.score, *scores.values()]
+
+
+@MODEST
+@given(case=audits_with_one_kept_back())
+def test_marking_a_metric_internal_never_raises_a_public_score(
+    case: tuple[dict[str, object], str],
+) -> None:
+    """Under the default policy (withheld values score 0), for any audit and any metric in it,
+    the public overall, pillar and section scores with the metric marked internal are none,
+    or no higher than without: keeping weak numbers back never pays."""
+    metrics, kept = case
+    before = _public_scores(metrics, FW)
+    marked = {**metrics, kept: {**metrics[kept], "visibility": "internal"}}  # type: ignore[dict-item]
+    after = _public_scores(marked, FW)
+    for was, now in zip(before, after, strict=True):
+        assert now is None or (was is not None and now <= was + 1e-9), (kept, before, after)
+
+
+def test_under_the_policy_missing_keeping_a_weak_value_back_can_raise_a_score() -> None:
+    """What the methodology page says when a project chooses `withheld: missing`."""
+    from dataclasses import replace
+
+    good = {"positive": 180, "n": 200}  # 90 %: above every target
+    metrics: dict[str, object] = {mid: good for mid in FW.metrics_by_pillar["safety"]}
+    metrics.update(
+        {
+            "safety.team_psych_safety": {"value": 6.0},
+            "safety.nonpunitive_reporting": {"value": True},
+            "safety.patient_aggression": {"value": 10.0},
+            "safety.response_to_error": {"positive": 20, "n": 200},  # 10 %: scores 0
+        }
+    )
+    kept = {**metrics, "safety.response_to_error": {"positive": 20, "n": 200}}
+    kept["safety.response_to_error"] = {"positive": 20, "n": 200, "visibility": "internal"}
+    safety = 1 + list(FW.pillars).index("safety")
+    missing = replace(FW, withheld="missing")
+    plain = _public_scores(metrics, FW)[safety]
+    assert plain is not None and plain < 100
+    assert _public_scores(kept, FW)[safety] == plain  # zero: the kept-back value still scores 0
+    assert _public_scores(kept, missing)[safety] == 100.0  # missing: the weak value is gone
+
+
+def test_a_weak_pillar_pushed_under_the_line_by_values_kept_back_still_counts_in_the_overall() -> (
+    None
+):
+    """Keeping back one value of a weak pillar takes it under the insufficient-data line, but
+    it still counts in the public overall score, with that value at 0: the overall score does
+    not rise by losing its weakest pillar."""
+    strong: dict[str, object] = {}
+    for pid in ("mission", "autonomy", "safety", "recognition"):
+        for mid in FW.metrics_by_pillar[pid]:
+            metric = FW.metrics[mid]
+            strong[mid] = (
+                {"value": metric.better == "higher"}
+                if metric.kind == "boolean"
+                else ({"value": metric.max} if metric.kind == "level" else {"value": metric.target})
+            )
+    weak = dict.fromkeys(FW.metrics_by_pillar["admin"][:4], {"value": 0.0})
+    weak["admin.ehr_time_per_8h"] = {"value": 7.0}  # scores 25; the others 0 (4 of 7 reported)
+    weak["admin.work_outside_work"] = {"value": 110.0}
+    metrics = {**strong, **weak}
+    kept = {**metrics, "admin.ehr_time_per_8h": {"value": 7.0, "visibility": "internal"}}
+    overall, admin = 0, 1 + list(FW.pillars).index("admin")
+    before, after = _public_scores(metrics, FW), _public_scores(kept, FW)
+    assert before[admin] is not None and after[admin] is None  # under the line now
+    assert before[overall] is not None and after[overall] is not None
+    assert after[overall] < before[overall] < 90

@@ -3,9 +3,7 @@ by one; a rebuild after one audit changed reads that file alone; the data files 
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 import posixpath
 import re
@@ -17,7 +15,7 @@ import pytest
 import scorecard.facts as scoring
 import scorecard.project as opening
 from scorecard import pages
-from scorecard.export import scores_document, scores_json, scores_json_parts
+from scorecard.export import scores_json
 from scorecard.facts import facts_of
 from scorecard.project import open_project
 from scorecard.sample import write_sample_project
@@ -114,16 +112,6 @@ def test_a_changed_framework_scores_every_audit_again(monkeypatch, tmp_path: Pat
     assert json.loads(_scores(root)[0]) == after
 
 
-def test_scores_json_streams_the_same_text(large: Path) -> None:
-    project, _ = open_project(large)
-    assert project is not None
-    scores = facts_of(project, ("internal",))["internal"]
-    whole = json.dumps(scores_document(scores), indent=2, ensure_ascii=False) + "\n"
-    assert scores_json(scores) == whole
-    compact = json.dumps(scores_document(scores), ensure_ascii=False, separators=(",", ":"))
-    assert "".join(scores_json_parts(scores, compact=True)) == compact + "\n"
-
-
 def test_a_large_build_writes_its_data_files(large: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     report = build_site(large, out, ["public"])
@@ -187,7 +175,6 @@ def _docs(out: Path) -> dict[str, bytes]:
 
 
 def test_data_files_written_in_pieces_are_the_whole_documents(large: Path, tmp_path: Path) -> None:
-    from scorecard.export import csv_header, csv_rows, scores_csv_parts
     from scorecard.opendata import COMPARE_DATA_JS, COMPARE_JSON, OpenData
     from scorecard.pages import Gatherer
 
@@ -201,11 +188,6 @@ def test_data_files_written_in_pieces_are_the_whole_documents(large: Path, tmp_p
     assert texts[COMPARE_DATA_JS].startswith("window.")
     script = texts[COMPARE_DATA_JS].split(" = ", 1)[1].removesuffix(";\n")
     assert json.loads(script) == json.loads(whole)
-    # The CSV, a few rows at a time, is the table csv writes whole.
-    rows = [csv_header(scores), *csv_rows(scores)]
-    assert len(rows) == len(scores.results) + 1 > 400
-    parsed = list(csv.reader(io.StringIO("".join(scores_csv_parts(scores, rows_per_part=7)))))
-    assert parsed == rows
 
 
 def test_institution_pages_rendered_by_workers_are_the_pages_rendered_here(

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from scorecard.audience import identities, observe
 from scorecard.export import scores_json
 from scorecard.facts import facts_of
 from scorecard.load import load_bytes
-from scorecard.model import Audience, Framework, MetricEntry, Project, Status, parse_period
+from scorecard.model import Framework, Project, Status, parse_period
 from scorecard.project import open_project
 from scorecard.score import (
     MetricResult,
@@ -484,40 +483,6 @@ def test_peer_percentile_within_peer_group_and_period() -> None:
 # --- suppression and audiences ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("n", "audience", "status", "reason"),
-    [
-        (9, "public", "suppressed", "n < 10"),
-        (9, "internal", "reported", None),
-        (4, "public", "suppressed", "n < 10"),
-        (4, "internal", "suppressed", "n < 5"),
-        (10, "public", "reported", None),
-        (10, "internal", "reported", None),
-        (5, "internal", "reported", None),
-    ],
-    ids=[
-        "n9-public-suppressed",
-        "n9-internal-shown",
-        "n4-public-suppressed",
-        "n4-internal-suppressed",
-        "n10-public-shown",
-        "n10-internal-shown",
-        "n5-internal-shown",
-    ],
-)
-def test_suppression_thresholds_per_audience(
-    n: int, audience: Audience, status: Status, reason: str | None
-) -> None:
-    entry = MetricEntry.model_validate({"positive": n - 1, "n": n})
-    seen = observe(entry, "public", audience, FW)
-    assert (seen.status, seen.reason) == (status, reason)
-    result = score_metric(FW.metrics["safety.speak_up"], seen)
-    if status == "suppressed":
-        assert (result.value, result.score) == (None, None)
-    else:
-        assert result.score is not None
-
-
 def write_project(make_project: MakeProject, audit: str, **institutions: str) -> Project:
     files = {"content/framework.yml": "extends: none\n" + FRAMEWORK}
     files["content/institutions/north-valley.yml"] = (
@@ -560,8 +525,9 @@ def test_a_suppressed_value_is_missing_for_scoring(make_project: MakeProject) ->
 
     assert public.metrics["safety.speak_up"] == MetricResult("suppressed", reason="n < 10")
     assert public.pillars["safety"] == PillarResult(None, None, 0.0, "insufficient-data")
-    # Four core pillars are left: the public overall is their weighted mean.
-    assert public.overall.score == pytest.approx((62.5 + 100 / 3 + 70 + 2 * 90) / 5)
+    # Four core pillars are left: the public overall is their weighted mean (mission with its
+    # withheld value at 0).
+    assert public.overall.score == pytest.approx((62.5 + 25 + 70 + 2 * 90) / 5)
     assert public.overall.coverage == pytest.approx((4 / 6 + 0.75 + 1 + 0 + 2) / 6)
 
     speak_up = internal.metrics["safety.speak_up"]
@@ -572,45 +538,20 @@ def test_a_suppressed_value_is_missing_for_scoring(make_project: MakeProject) ->
     assert internal.overall.score == pytest.approx((62.5 + 37.5 + 70 + safety + 2 * 90) / 6)
 
 
-def test_an_internal_metric_is_missing_in_public_and_keeps_its_weight(
+def test_an_internal_metric_is_withheld_in_public_scores_0_and_is_not_reported_for_coverage(
     make_project: MakeProject,
 ) -> None:
     project = write_project(make_project, AUDIT)
     public = facts_of(project, ("public",))["public"].results[0]
     internal = facts_of(project, ("internal",))["internal"].results[0]
 
-    assert public.metrics["mission.b"] == MetricResult("missing")
+    assert public.metrics["mission.b"] == MetricResult("withheld", score=0.0)
     mission = public.pillars["mission"]
-    assert mission.score == pytest.approx(100 / 3)
-    assert (mission.grade, mission.coverage) == ("F", 0.75)
+    assert mission.score == pytest.approx(100 / 4)  # (100 + 0 + 0 + 0 withheld) / 4
+    assert (mission.grade, mission.coverage, mission.withheld) == ("F", 0.75, 0.25)
     assert internal.metrics["mission.b"].score == 50.0
     assert internal.pillars["mission"].score == pytest.approx(37.5)
     assert internal.pillars["mission"].coverage == 1.0
-
-
-def test_private_institutions_are_absent_from_public(make_project: MakeProject) -> None:
-    project = write_project(make_project, AUDIT, **{"east-harbor": "private"})
-    public = facts_of(project, ("public",))["public"]
-    internal = facts_of(project, ("internal",))["internal"]
-
-    assert [r.institution for r in public.results] == ["north-valley"]
-    assert "east-harbor" not in identities(project, "public")
-    assert "East Harbor" not in scores_json(public)
-    assert [r.institution for r in internal.results] == ["east-harbor", "north-valley"]
-
-
-def test_anonymous_institutions_are_peers_in_public(make_project: MakeProject) -> None:
-    project = write_project(make_project, AUDIT, **{"west-ridge": "anonymous"})
-    public = facts_of(project, ("public",))["public"]
-    internal = facts_of(project, ("internal",))["internal"]
-
-    shown = identities(project, "public")["west-ridge"]
-    assert (shown.id, shown.name, shown.anonymous) == ("peer-a", "Peer A", True)
-    assert [r.institution for r in public.results] == ["north-valley", "peer-a"]
-    text = scores_json(public)
-    assert "west-ridge" not in text and "West Ridge" not in text
-    assert [r.institution for r in internal.results] == ["north-valley", "west-ridge"]
-    assert identities(project, "internal")["west-ridge"].name == "West Ridge Clinic"
 
 
 def test_public_scores_can_be_recomputed_from_public_data(make_project: MakeProject) -> None:
@@ -618,7 +559,7 @@ def test_public_scores_can_be_recomputed_from_public_data(make_project: MakeProj
     project = write_project(make_project, AUDIT)
     document = json.loads(scores_json(facts_of(project, ("public",))["public"]))
     metrics = document["results"][0]["metrics"]
-    assert metrics["mission.b"] == {"value": None, "score": None, "status": "missing"}
+    assert metrics["mission.b"] == {"value": None, "score": 0.0, "status": "withheld"}
     assert metrics["safety.speak_up"] == {
         "value": None,
         "score": None,
@@ -626,7 +567,8 @@ def test_public_scores_can_be_recomputed_from_public_data(make_project: MakeProj
         "reason": "n < 10",
     }
     assert document["results"][0]["pillars"]["mission"] == {
-        "score": 33.33,
+        "score": 25.0,
         "grade": "F",
         "coverage": 0.75,
+        "withheld": 0.25,
     }

@@ -153,12 +153,13 @@ def scored(
 
 
 def test_a_move_is_measured_against_the_previous_period_with_a_score() -> None:
+    fw = framework()
     history = [
         scored("x", "2025-Q1", 50.0, 40.0, 1),
         scored("x", "2025-Q2", None, 45.0, 4),
         scored("x", "2025-Q3", 60.0, None, 7),
     ]
-    move = latest_move(history)
+    move = latest_move(fw, history)
     assert move is not None
     assert (move.period, move.previous_period, move.now, move.change) == (
         "2025-Q3",
@@ -166,12 +167,14 @@ def test_a_move_is_measured_against_the_previous_period_with_a_score() -> None:
         60.0,
         10.0,
     )
-    assert latest_move(history, "safety") is None  # no safety score in the latest period
-    assert latest_move(history[:2], "safety") is not None
-    assert latest_move(history[:1]) is None
+    assert (move.uncertainty, move.clear, move.word) == (0.0, True, "rising")  # exact measures
+    assert latest_move(fw, history, "safety") is None  # no safety score in the latest period
+    assert latest_move(fw, history[:2], "safety") is not None
+    assert latest_move(fw, history[:1]) is None
 
 
 def test_movers_biggest_first_ties_by_name() -> None:
+    fw = framework()
     histories = {
         "a": [scored("a", "Q1", 50.0, 10.0, 1), scored("a", "Q2", 55.0, 30.0, 4)],
         "b": [scored("b", "Q1", 50.0, 10.0, 1), scored("b", "Q2", 55.0, 5.0, 4)],
@@ -179,12 +182,43 @@ def test_movers_biggest_first_ties_by_name() -> None:
         "d": [scored("d", "Q1", 50.0, 10.0, 1), scored("d", "Q2", 58.0, 12.0, 4)],
     }
     names = {"a": "Zeta", "b": "Alpha", "c": "Mid", "d": "Delta"}
-    rises, falls = movers(histories, names)
-    assert [(m.institution, m.change) for m in rises] == [("d", 8.0), ("b", 5.0), ("a", 5.0)]
-    assert [(m.institution, m.change) for m in falls] == [("c", -10.0)]
-    rises, falls = movers(histories, names, "safety", count=1)
-    assert [(m.institution, m.change) for m in rises] == [("a", 20.0)]
-    assert [(m.institution, m.change) for m in falls] == [("b", -5.0)]
+    found = movers(fw, histories, names)
+    assert [(m.institution, m.change) for m in found.rises] == [("d", 8.0), ("b", 5.0), ("a", 5.0)]
+    assert [(m.institution, m.change) for m in found.falls] == [("c", -10.0)]
+    found = movers(fw, histories, names, "safety", count=1)
+    assert [(m.institution, m.change) for m in found.rises] == [("a", 20.0)]
+    assert [(m.institution, m.change) for m in found.falls] == [("b", -5.0)]
+
+
+def _survey(fw: Framework, percent: int, period: str) -> Result:
+    """A result whose only measure is a survey item of 100 respondents: about ±10 points."""
+    return result(fw, {"a.y": Observation("reported", positive=percent, n=100)}, period)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "word"),
+    [
+        (50, 55, "no clear change"),
+        (50, 45, "no clear change"),
+        (50, 70, "rising"),
+        (50, 30, "falling"),
+    ],
+    ids=["small-rise", "small-fall", "clear-rise", "clear-fall"],
+)
+def test_a_change_is_rising_or_falling_only_when_larger_than_its_uncertainty(
+    before: int, after: int, word: str
+) -> None:
+    """The rule of the tiers: a change smaller than the larger of the two scores'
+    uncertainties (about 9.6 points for 100 respondents at 50 %) is no clear change, and the
+    movers leave it out and count it."""
+    fw = framework()
+    history = [_survey(fw, before, "2025"), _survey(fw, after, "2026")]
+    move = latest_move(fw, history)
+    assert move is not None and move.word == word
+    assert move.uncertainty == pytest.approx(9.6, abs=0.2)
+    found = movers(fw, {"inst": history}, {"inst": "Institution"})
+    listed = [m.institution for m in [*found.rises, *found.falls]]
+    assert (listed, found.unclear) == (([], 1) if word == "no clear change" else (["inst"], 0))
 
 
 def test_group_slugs_are_unique_safe_and_never_index() -> None:

@@ -419,7 +419,7 @@
         if (cells.every(function (c) { return c === ""; })) return;
         var tr = el("tr");
         tr.appendChild(el("th", {"scope": "row"}, period));
-        cells.forEach(function (c) { tr.appendChild(el("td", null, c || "n/a")); });
+        cells.forEach(function (c) { tr.appendChild(el("td", null, c || "no score")); });
         body.appendChild(tr);
       });
       t.appendChild(body);

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import altair as alt
@@ -30,6 +30,7 @@ from scorecard.charts.chart import (
     _stamp,
     _template,
 )
+from scorecard.wording import extremes
 
 _BAR = 20  # pixel thickness of a pillar's bar
 # As many legend entries to a row as fit the chart's width, each label up to 220 pixels; on a
@@ -114,12 +115,15 @@ def _pillar_template(bands: tuple[Band, ...]) -> str:
 def pillar_scores(
     rows: Iterable[tuple[str, str, float | None, str | None, float]],
     bands: Iterable[Band] = DEFAULT_BANDS,
+    beside: Collection[str] = (),
 ) -> Chart:
     """One institution's pillar scores as bars on 0..100 over the grade bands.
 
     rows: (pillar id, pillar name, score or None, grade or None, coverage 0..1), in display
-    order; bands: (grade, minimum score), best grade first. A pillar without a score shows
-    "insufficient data", never a zero.
+    order; bands: (grade, minimum score), best grade first; beside: the ids of the sections
+    reported beside the overall score (outcomes, complex care), which the text alternative
+    names apart from the core pillars. A pillar without a score shows "insufficient data",
+    never a zero.
     """
     values: list[dict[str, Any]] = []
     table: list[list[str]] = []
@@ -138,12 +142,11 @@ def pillar_scores(
                 "score_label": _fmt(score),
                 "coverage_label": _pct(coverage),
                 "label": label,
+                "beside": pillar in beside,
             }
         )
         shown = "insufficient data" if score is None else _fmt(score)
-        table.append(
-            [name, shown, grade if score is not None and grade else "\u2013", _pct(coverage)]
-        )
+        table.append([name, shown, grade if score is not None and grade else "", _pct(coverage)])
     columns = ["Pillar", "Score", "Grade", "Coverage"]
     if not values:
         return _empty("pillar_scores", "No pillar scores to show.", columns, table)
@@ -153,24 +156,32 @@ def pillar_scores(
 
 
 def _pillar_alt(values: list[dict[str, Any]]) -> str:
-    scored = [v for v in values if v["score"] is not None]
+    core = [v for v in values if not v["beside"]]
+    beside = [v for v in values if v["beside"]]
+    scored = [v for v in core if v["score"] is not None]
     missing = [str(v["name"]) for v in values if v["score"] is None]
 
     def said(v: dict[str, Any]) -> str:
         return f"{v['score_label']}" + (f" (grade {v['grade']})" if v["grade"] else "")
 
-    if not scored:
+    if not scored and not [v for v in beside if v["score"] is not None]:
         return f"No pillar has enough data for a score: {_join(missing)}."
-    text = f"Bar chart of {_count(len(values), 'pillar')} scored out of 100. "
+    text = f"Bar chart of {_count(len(core), 'core pillar')}"
+    if beside:
+        text += f" and {_count(len(beside), 'section')} reported beside them"
+    text += ", scored out of 100. "
     if len(scored) == 1:
-        text += f"{scored[0]['name']} scores {said(scored[0])}."
-    else:
-        high = max(scored, key=lambda v: v["score"])
-        low = min(scored, key=lambda v: v["score"])
+        text += f"Of the core pillars, only {scored[0]['name']} has a score: {said(scored[0])}."
+    elif scored:
+        by_name = {str(v["name"]): v for v in scored}
+        high, low = extremes([(str(v["name"]), v["score"]) for v in scored])
         text += (
-            f"{high['name']} is the highest pillar at {said(high)} "
-            f"and {low['name']} the lowest at {said(low)}."
+            f"Of the core pillars, {high} is the highest at {said(by_name[high])} "
+            f"and {low} the lowest at {said(by_name[low])}."
         )
+    shown = [v for v in beside if v["score"] is not None]
+    if shown:
+        text += " Beside them: " + _join([f"{v['name']} at {said(v)}" for v in shown]) + "."
     if missing:
         text += f" Insufficient data for {_join(missing)}."
     return text
@@ -291,9 +302,10 @@ def _trend_alt(values: list[dict[str, Any]], periods: list[str], series: list[st
     if len(others) == 1:
         text += f" In {latest}, {others[0]['series']} is at {others[0]['score_label']}."
     elif others:
-        high = max(others, key=lambda v: v["score"])
-        low = min(others, key=lambda v: v["score"])
-        kind = "pillar" if main == "Overall" else "series"
+        by_name = {str(v["series"]): v for v in others}
+        names = extremes([(str(v["series"]), v["score"]) for v in others])
+        high, low = by_name[names[0]], by_name[names[1]]
+        kind = "core pillar" if main == "Overall" else "series"
         text += (
             f" In {latest}, {high['series']} is the highest {kind} at {high['score_label']}"
             f" and {low['series']} the lowest at {low['score_label']}."

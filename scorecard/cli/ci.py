@@ -54,7 +54,9 @@ class _GateValue(click.ParamType):  # type: ignore[type-arg]  # generic from cli
     type=_GateValue("N|ID=N", "parse_limit", tuple),
     multiple=True,
     help="Fail when a score fell by more than N points since the institution's previous scored "
-    "period; N, ID=N or all=N as for --fail-under. Repeatable.",
+    "period; N, ID=N or all=N as for --fail-under. Repeatable. The fall is the change itself: "
+    "one smaller than the scores' uncertainty still counts, though the site calls it no clear "
+    "change (choose N above the uncertainty the pages show to gate on clear falls only).",
 )
 @click.option(
     "--pillar",
@@ -176,14 +178,16 @@ def diff_command(base: str, head: str, style: str, audience: Audience, project_d
 
     try:
         with content_tree(project_dir, base) as root:
-            base_project, base_findings = open_project(root)
+            kept = Path(base).is_dir()  # a revision is read into a folder that is there once
+            base_project, base_findings = open_project(root, cached=kept)
             base_scores = None
             if base_project is not None and not has_errors(base_findings):
-                base_scores = facts_of(base_project, (audience,))[audience]
+                base_scores = facts_of(base_project, (audience,), cached=kept)[audience]
         with content_tree(project_dir, head) as root:
-            head_project, head_findings = open_project(root)
+            kept = Path(head).is_dir()
+            head_project, head_findings = open_project(root, cached=kept)
             if head_project is not None and not has_errors(head_findings):
-                head_scores = facts_of(head_project, (audience,))[audience]
+                head_scores = facts_of(head_project, (audience,), cached=kept)[audience]
     except DiffError as err:
         raise click.UsageError(str(err)) from err
     if head_project is None or has_errors(head_findings):

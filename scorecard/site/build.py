@@ -93,7 +93,8 @@ def prepare(
     if project is None or not ok:
         return
     seconds = {}
-    facts = facts_of(project, audiences)
+    # The internal site shows beside each score the public one: the public is scored with it.
+    facts = facts_of(project, ("public", *audiences) if "internal" in audiences else audiences)
     timed("score")
     directory_urls = user_data.get("use_directory_urls", True) is not False
     env = environment(root / "site_templates", directory_urls=directory_urls)
@@ -109,7 +110,14 @@ def prepare(
         )
         # Pages go to the staging docs folder as they are rendered.
         build = gather_audience(
-            project, facts[audience], env, progress, previous, site_url, docs=staging / "docs"
+            project,
+            facts[audience],
+            env,
+            progress,
+            previous,
+            site_url,
+            docs=staging / "docs",
+            public=facts.scores.get("public"),
         )
         timed("render")
         staged.append((build, write_staging(root, staging, build, user_config, user_data)))

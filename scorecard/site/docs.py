@@ -168,13 +168,15 @@ def gather_audience(
     publications: Publications | None = None,
     site_url: str = "",
     docs: Path | None = None,
+    public: ScoreSet | None = None,
 ) -> AudienceBuild:
     """Every file of the docs folder of the audience ``scores`` are for; ``publications``:
     what the previous build published under another framework (``scorecard.publications``);
     ``site_url``: the site's address, for the snippets that embed badges; ``docs``: the folder
-    to write them to as they are made (else they are kept in memory)."""
+    to write them to as they are made (else they are kept in memory); ``public``: the public
+    scores, which the internal site shows beside its own."""
     audience = scores.audience
-    gatherer = Gatherer(project, scores, publications, site_url)
+    gatherer = Gatherer(project, scores, publications, site_url, public)
     opendata = OpenData(gatherer)
     files = DocsFiles(docs)
     page_paths: list[str] = []

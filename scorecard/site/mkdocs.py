@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from scorecard.audience import included
+from scorecard.audience import included, shown_date
 from scorecard.model import Audience, Project
 from scorecard.parallel import WorkerStopped, can_fork, each_apart, workers
 from scorecard.site import parts
@@ -67,7 +67,10 @@ class _Collect(logging.Handler):
 def content_epoch(project: Project, audience: Audience) -> int:
     """Midnight (UTC) of the latest `audited:` date the audience sees; 0 without audits."""
     dates = [
-        a.audited for a in project.audits if included(project.institutions[a.institution], audience)
+        when
+        for a in project.audits
+        if included(project.institutions[a.institution], audience)
+        and (when := shown_date(a, audience)) is not None
     ]
     return calendar.timegm(max(dates).timetuple()) if dates else 0
 

@@ -36,7 +36,7 @@ def _merge(base: dict[str, Any], over: FrameworkOverrides) -> dict[str, Any]:
     merged.setdefault("pillars", {})
     merged.setdefault("metrics", {})
     merged.setdefault("references", {})
-    for key in ("version", "name", "grades", "overall_min_pillars"):
+    for key in ("version", "name", "grades", "overall_min_pillars", "withheld"):
         value = getattr(over, key)
         if value is not None:
             merged[key] = value
@@ -118,6 +118,7 @@ def check_framework(
             references=dict(file.references),
             pillars=dict(file.pillars),
             metrics=dict(file.metrics),
+            withheld=file.withheld,
             evidence=file.evidence,
         ),
         findings,
