@@ -66,7 +66,7 @@ def test_packet_html_is_the_page_with_static_charts_and_the_appendix(example: Pa
     # Three charts, each an SVG hidden from assistive technology inside a named image.
     assert len(re.findall(r'<div class="scorecard-chart scorecard-chart-static"', text)) == 3
     assert text.count('<svg aria-hidden="true"') == 3
-    assert 'role="img" aria-label="Bar chart of 6 pillars' in text
+    assert 'role="img" aria-label="Bar chart of 5 core pillars and 1 section' in text
     # The pillar chart's own table is left out: the page's table of pillars follows it.
     assert text.count('<details class="scorecard-chart-data" open>') == 2
     assert '<details class="scorecard-chart-data" data-search-exclude' not in text
