@@ -9,7 +9,7 @@ are computed from exactly what it may see.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from scorecard import anonymity
@@ -24,6 +24,7 @@ from scorecard.model import (
     MetricEntry,
     Project,
     Publish,
+    Response,
     Source,
     Visibility,
 )
@@ -163,6 +164,7 @@ class AuditView:
     metric_notes: dict[str, str]
     auditor: str
     audited: date | None  # none when the audit is kept back (see `shown_date`)
+    responses: list[Response] = field(default_factory=list)
 
 
 def kept_back(audit: Audit, audience: Audience) -> bool:
@@ -177,11 +179,31 @@ def shown_date(audit: Audit, audience: Audience) -> date | None:
     return None if kept_back(audit, audience) else audit.audited
 
 
-def view_audit(audit: Audit, audience: Audience, framework: Framework) -> AuditView:
-    """Actions, units and notes as ``audience`` may see them.
+def shown_responses(
+    data: AuditFile, audience: Audience, as_of: date | None = None, *, anonymous: bool = False
+) -> list[Response]:
+    """The institution's responses that ``audience`` may see: each by its own visibility
+    (else the file's), and none that expired before ``as_of``, the project's newest audit
+    date (``Project.as_of``). None of an institution shown anonymously: its own words could
+    name it (``anonymised``)."""
+    if anonymous:
+        return []
+    return [
+        r
+        for r in data.responses
+        if may_see(audience, r.visibility or data.visibility)
+        and (as_of is None or r.expires is None or r.expires >= as_of)
+    ]
+
+
+def view_audit(
+    audit: Audit, audience: Audience, framework: Framework, as_of: date | None = None
+) -> AuditView:
+    """Actions, units, notes and responses as ``audience`` may see them.
 
     Notes and every ``note`` are internal. Units are internal unless marked public; their
-    values are suppressed below the audience's threshold like any survey item.
+    values are suppressed below the audience's threshold like any survey item. Responses
+    that expired before ``as_of`` are left out (`shown_responses`).
     """
     data = audit.data
     default = data.visibility
@@ -216,6 +238,7 @@ def view_audit(audit: Audit, audience: Audience, framework: Framework) -> AuditV
         metric_notes=metric_notes,
         auditor="" if withheld else data.auditor,
         audited=shown_date(audit, audience),
+        responses=shown_responses(data, audience, as_of),
     )
 
 
@@ -239,13 +262,15 @@ def shown_facts(institution: Institution, identity: Identity) -> InstitutionFact
 
 def anonymised(view: AuditView) -> AuditView:
     """What a public reader sees of an anonymous institution's audit beyond its scores: no
-    auditor, actions or units, and each source only as its kind, since any free text written
-    by the institution could name it."""
+    auditor, actions, units or responses, and each source only as its kind, since any free
+    text written by the institution could name it."""
     sources = {
         source_id: Source.model_construct(id=s.kind.replace("-", " "), kind=s.kind)
         for source_id, s in view.sources.items()
     }
-    return replace(view, sources=sources, actions=[], units=[], auditor="", metric_notes={})
+    return replace(
+        view, sources=sources, actions=[], units=[], auditor="", metric_notes={}, responses=[]
+    )
 
 
 AuditTexts = tuple[frozenset[str], frozenset[str]]
@@ -278,10 +303,11 @@ def audit_internal_texts(data: AuditFile, publish: Publish) -> frozenset[str]:
         texts.add(data.auditor)
         texts.update(s.instrument or "" for s in data.sources)
     if publish != "named":
-        # and, of an unnamed institution, its reasons, plans and units
+        # and, of an unnamed institution, its reasons, plans, units and own words
         texts.update(e.reason or "" for e in data.metrics.values())
         texts.update(a.title for a in data.actions)
         texts.update(u.name for u in data.units.values())
+        texts.update(r.text for r in data.responses)
     texts.add(data.notes or "")
     for entry in data.metrics.values():
         texts.add(entry.note or "")
@@ -298,6 +324,9 @@ def audit_internal_texts(data: AuditFile, publish: Publish) -> frozenset[str]:
         texts.update(entry.note or "" for entry in unit.metrics.values())
         if unit.visibility != "public":
             texts.add(unit.name)
+    for response in data.responses:
+        if not may_see("public", response.visibility or default):
+            texts.add(response.text)
     return frozenset(t for t in texts if t.strip())
 
 
@@ -329,6 +358,9 @@ def audit_public_texts(data: AuditFile, publish: Publish) -> frozenset[str]:
     for unit in data.units.values():
         if unit.visibility == "public":
             texts.add(unit.name)
+    for response in data.responses:
+        if may_see("public", response.visibility or data.visibility):
+            texts.add(response.text)
     return frozenset(t for t in texts if t.strip())
 
 

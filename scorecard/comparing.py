@@ -15,6 +15,7 @@ from scorecard import charts
 from scorecard.context import PillarHead, Score, Site, chart_block, overall_of, score_of
 from scorecard.pages import Gatherer, Page
 from scorecard.score import Result
+from scorecard.staleness import Stale
 from scorecard.uncertainty import Ranked, overall_uncertainty, tiers
 from scorecard.wording import fmt, group_name
 
@@ -30,6 +31,7 @@ class CompareRow:
     region: str  # "" for an anonymous institution
     period: str
     overall: Score
+    stale: Stale | None = None  # its latest audit is older than the framework's stale_after
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ class ComparingPages:
                 region=g.facts_shown(i).region,
                 period=g.latest[i].period,
                 overall=overall_of(g.latest[i]),
+                stale=g.stale.get(i),
             )
             for i in g.shown_ids
         ]

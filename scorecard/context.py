@@ -7,7 +7,9 @@ the template environment escapes them. Charts arrive as finished HTML blocks.
 
 from __future__ import annotations
 
+import bisect
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -16,8 +18,10 @@ from markupsafe import Markup
 from scorecard import charts
 from scorecard.changes import Changes, NextStep
 from scorecard.facts import ScoreSet
-from scorecard.model import Audience, Framework, MetricDef
+from scorecard.model import Audience, EvidenceThresholds, Framework, MetricDef
+from scorecard.responses import ResponseView
 from scorecard.score import MetricResult, OverallResult, PillarResult, Result
+from scorecard.staleness import Stale
 from scorecard.wording import (
     INSUFFICIENT,
     STATUS_TEXT,
@@ -72,6 +76,7 @@ class InstitutionRow:
     overall: Score
     trend: str
     pillars: list[Score]
+    stale: Stale | None = None  # its latest audit is older than the framework's stale_after
 
 
 @dataclass(frozen=True)
@@ -196,8 +201,12 @@ class InstitutionContext:
     next_steps: list[NextStep] = field(default_factory=list)  # distance to the next grade
     badge: BadgeView | None = None  # the SVG badges and the snippet to embed them
     peer_group_url: str = ""  # the peer group's page, ranked in tiers
+    compare_url: str = ""  # the compare page with it and its nearest peers chosen; "" alone
     searchable: bool = True  # in the site's search index (not above pages.SEARCHED_UP_TO)
     public: PublicView | None = None  # internal site: the public scores of the same audit
+    stale: Stale | None = None  # its latest audit is older than the framework's stale_after
+    # the institution's responses to its results, by target: "overall", a pillar or metric id
+    responses: dict[str, list[ResponseView]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -264,6 +273,11 @@ class MethodologyContext:
     overall_min_pillars: int
     core_count: int
     references: list[tuple[str, str]]
+    evidence: EvidenceThresholds = field(default_factory=EvidenceThresholds)  # the data needed
+    evidence_resamples: int = 1000  # bootstrap resamples of each interval
+    points_up_to: int = charts.POINTS_UP_TO  # an evidence chart's points, at most
+    grid: int = charts.GRID  # beyond, its cells across and up
+    stale_after: str = "4 quarters"
 
 
 @dataclass(frozen=True)
@@ -349,6 +363,43 @@ def grade_bands(framework: Framework) -> list[tuple[str, str]]:
         else:
             out.append((letter, f"{number(minimum)} and above"))
     return out
+
+
+#: The most peers an institution's link to the compare page chooses: the compare chart tells
+#: six institutions apart by colour and shape.
+COMPARE_PEERS = 5
+
+
+Peer = tuple[str, str, float | None]  # a member of a peer group: id, name, overall score
+
+
+def compare_addresses(group: Iterable[Peer]) -> dict[str, str]:
+    """The compare page, from the page of each member of a peer group, with it and its peers
+    chosen: the `COMPARE_PEERS` nearest to its overall score, those without one last, by name
+    on a tie; "" for a member alone. The group is sorted once: a page then looks at a few
+    members around its own score, however large the group."""
+    members = list(group)
+    by_name = sorted(members, key=lambda m: (m[2] is None, m[1].lower(), m[0]))
+    scored = [(m[2], m) for m in members if m[2] is not None]
+    scored.sort(key=lambda s: (s[0], s[1][1].lower(), s[1][0]))
+    scores = [score for score, _ in scored]
+    unscored = [m for m in by_name if m[2] is None][: COMPARE_PEERS + 1]
+    addresses = {}
+    for inst_id, _, own in members:
+        if own is None:
+            candidates = by_name[: COMPARE_PEERS + 1]
+        else:
+            # The k nearest are among the k + 1 on either side (sorted by score, then name),
+            # and those below scored as the lowest of them, whose names come first.
+            at = bisect.bisect_left(scores, own)
+            lo, hi = max(0, at - COMPARE_PEERS - 1), min(len(scores), at + COMPARE_PEERS + 2)
+            while lo > 0 and scores[lo - 1] == scores[lo]:
+                lo -= 1
+            near = sorted(scored[lo:hi], key=lambda s: (abs(s[0] - own), s[1][1].lower(), s[1][0]))
+            candidates = [m for _, m in near] + unscored
+        chosen = [m[0] for m in candidates if m[0] != inst_id][:COMPARE_PEERS]
+        addresses[inst_id] = "../compare.md?ids=" + ",".join([inst_id, *chosen]) if chosen else ""
+    return addresses
 
 
 def median_text(values: list[float]) -> str:

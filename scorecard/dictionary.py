@@ -265,6 +265,32 @@ INSTITUTION_JSON = DataFile(
         ),
         Field("badges.overall", "string", "the overall grade's badge"),
         Field("badges.<pillar>", "string", "a pillar's badge"),
+        Field(
+            "responses[]",
+            "list",
+            "the institution's own statements about the results of its latest audit, as its "
+            "page shows them (none for an anonymous institution in public, none that expired "
+            "before the project's newest audit date), oldest first",
+        ),
+        Field("responses[].period", "string", "the period of the audit it responds to"),
+        Field(
+            "responses[].target",
+            "string",
+            "what it responds to: `overall`, a pillar id or a metric id",
+        ),
+        Field(
+            "responses[].kind",
+            "string",
+            "`disputed`, `corrected`, `context` or `remediated`",
+        ),
+        Field("responses[].text", "string", "the institution's words, as it wrote them"),
+        Field("responses[].date", "string (date)", "when the institution made it"),
+        Field(
+            "responses[].expires",
+            "string (date) or null",
+            "the last day it is shown, if it expires",
+        ),
+        Field("responses[].by", "string", "`institution`: these are its words, not the audit's"),
         *_result_fields(_RESULT),
         *_published_fields(_RESULT),
     ],

@@ -76,6 +76,11 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC060": ("error", "positive answer is not on the scale"),
     "SC061": ("error", "two questions read the same column"),
     "SC062": ("error", "answer is used twice in a scale"),
+    # an institution's responses to its results
+    "SC063": ("error", "response to an unknown metric or pillar"),
+    "SC064": ("error", "response expires on or before its date"),
+    "SC065": ("warning", "response has expired and is no longer shown"),
+    "SC066": ("warning", "response dated in the future"),
 }
 
 

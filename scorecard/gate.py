@@ -4,6 +4,13 @@
 is a score below its floor (``--fail-under``), did it fall by more than allowed since the
 previous scored period (``--max-drop``), is the audit older than allowed (``--max-age``)?
 Each failure is data, named by institution, period and rule.
+
+``--max-age`` counts days from the latest audit's ``audited:`` date to today (or
+``SOURCE_DATE_EPOCH``, or ``--today``): it notices a project in which nobody audits any more.
+The site's stale mark (``scorecard.staleness``, the framework's ``stale_after``) counts periods
+from an institution's latest to the project's newest instead, so that a build never depends on
+the day it runs: it notices an institution left behind by the others, never a project left
+behind by the calendar. A CI job wants both: the mark on the site, and ``--max-age`` in the gate.
 """
 
 from __future__ import annotations

@@ -30,11 +30,15 @@ InstitutionKind = Literal[
 ]
 Publish = Literal["named", "anonymous", "private"]
 ActionStatus = Literal["planned", "in-progress", "done", "dropped"]
+ResponseKind = Literal["disputed", "corrected", "context", "remediated"]
 SourceKind = Literal[
     "survey", "ehr-log", "hr", "policy", "interview", "payer", "scheduling", "chart-review", "other"
 ]
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+#: ``stale_after``: a number of quarters, halves or years (``4 quarters``, ``2 halves``, ``1 year``)
+SPAN = re.compile(r"\s*([0-9]{1,3})\s+(quarters?|halves|half|years?)\s*")
+_SPAN_MONTHS = {"quarter": 3, "quarters": 3, "half": 6, "halves": 6, "year": 12, "years": 12}
 METRIC_ID = re.compile(r"([a-z0-9][a-z0-9_-]*)\.([a-z0-9][a-z0-9_]*)")
 PERIOD = re.compile(r"(\d{4})(?:-(Q[1-4]|H[12]))?")
 
@@ -94,6 +98,15 @@ class EvidenceThresholds(FileModel):
     )
 
 
+def span_months(text: str) -> int | None:
+    """``4 quarters`` -> 12; None when the text is no such span."""
+    match = SPAN.fullmatch(text)
+    return None if match is None else int(match.group(1)) * _SPAN_MONTHS[match.group(2)]
+
+
+STALE_AFTER = "4 quarters"
+
+
 class FrameworkFile(FileModel):
     """The built-in framework file, and a project's framework after it is merged over it."""
 
@@ -115,6 +128,12 @@ class FrameworkFile(FileModel):
         description="how much data the evidence of links between pillars and outcomes needs; "
         "no score depends on it, so it is no part of the framework's version or hash",
     )
+    stale_after: str = Field(
+        STALE_AFTER,
+        description="an institution whose latest audit is older than this, counted from the "
+        "end of its period to the end of the project's newest, is marked as stale: a number of "
+        "quarters, halves or years (`4 quarters`, `2 halves`, `1 year`); no score depends on it",
+    )
     references: dict[str, str] = Field(default_factory=dict)
     pillars: dict[str, PillarDef]
     metrics: dict[str, MetricDef]
@@ -135,6 +154,7 @@ class FrameworkOverrides(FileModel):
     overall_min_pillars: int | None = None
     withheld: WithheldPolicy | None = None
     evidence: EvidenceThresholds | None = None
+    stale_after: str | None = None
     references: dict[str, str] = Field(default_factory=dict)
     pillars: dict[str, dict[str, Any]] = Field(default_factory=dict)
     metrics: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -156,6 +176,11 @@ class Framework:
     metrics: dict[str, MetricDef]
     withheld: WithheldPolicy = "zero"
     evidence: EvidenceThresholds = field(default_factory=EvidenceThresholds)
+    stale_after: str = STALE_AFTER  # checked by validate: a span that `span_months` reads
+
+    @property
+    def stale_after_months(self) -> int:
+        return span_months(self.stale_after) or 12
 
     @cached_property
     def metrics_by_pillar(self) -> dict[str, list[str]]:
@@ -252,6 +277,27 @@ class Action(FileModel):
     note: str | None = None
 
 
+#: A day, under a name that a field called ``date`` does not hide.
+Day = date
+
+
+class Response(FileModel):
+    """The institution's own statement about one of its results, shown next to it as its
+    words: disputed (it holds the value wrong), corrected (it gives the right one), context
+    (what the number leaves out) or remediated (what it has done since)."""
+
+    target: str = Field(min_length=1, description="a metric id, a pillar id, or `overall`")
+    kind: ResponseKind
+    text: str = Field(min_length=1)
+    date: Day = Field(description="when the institution made the statement")
+    expires: Day | None = Field(
+        None,
+        description="after this day (counted to the project's newest audit date) the "
+        "statement is no longer shown",
+    )
+    visibility: Visibility | None = None
+
+
 class AuditFile(FileModel):
     institution: str | None = Field(None, description="optional; must match the folder name")
     period: str | None = Field(None, description="optional; must match the file name")
@@ -263,6 +309,9 @@ class AuditFile(FileModel):
     units: dict[str, Unit] = Field(default_factory=dict)
     actions: list[Action] = Field(default_factory=list)
     notes: str | None = Field(None, description="always internal")
+    responses: list[Response] = Field(
+        default_factory=list, description="the institution's statements about its results"
+    )
 
 
 @dataclass(frozen=True, order=True)
@@ -306,13 +355,29 @@ class Audit:
     audited: date
     stored: bytes = field(default=b"", repr=False, compare=False)
     visibility: Visibility = "public"  # the file's own: its items' default
+    #: each of its responses' ``expires:`` (None where it has none): which audits respond,
+    #: and whose responses expired, told without rebuilding every audit's model
+    response_expiries: tuple[date | None, ...] = ()
 
     @classmethod
     def of(cls, institution: str, period: Period, file: str, data: AuditFile) -> Audit:
         """An audit whose model is at hand."""
-        audit = cls(institution, period, file, data.audited, visibility=data.visibility)
+        expiries = response_expiries(data)
+        audit = cls(
+            institution,
+            period,
+            file,
+            data.audited,
+            visibility=data.visibility,
+            response_expiries=expiries,
+        )
         audit.__dict__["data"] = data
         return audit
+
+    @property
+    def first_expiry(self) -> date | None:
+        """The earliest ``expires:`` of its responses."""
+        return min((d for d in self.response_expiries if d is not None), default=None)
 
     @cached_property
     def data(self) -> AuditFile:
@@ -324,6 +389,17 @@ class Audit:
             self.__dict__.pop("data", None)
 
 
+def response_expiries(data: AuditFile) -> tuple[date | None, ...]:
+    return tuple(r.expires for r in data.responses)
+
+
+def newest_audited(audits: list[Audit]) -> date | None:
+    """The project's own "now": its newest ``audited:`` date. What depends on time (a
+    response that expired) is measured to it, never to the clock, so that the same content
+    builds the same site on any day."""
+    return max((a.audited for a in audits), default=None)
+
+
 @dataclass
 class Project:
     """Everything a project's content says, checked."""
@@ -333,6 +409,11 @@ class Project:
     institutions: dict[str, Institution]
     audits: list[Audit]
     pages: list[Path] = field(default_factory=list)
+
+    @cached_property
+    def as_of(self) -> date | None:
+        """The project's newest ``audited:`` date (``newest_audited``)."""
+        return newest_audited(self.audits)
 
     def audits_of(self, institution: str) -> list[Audit]:
         return [a for a in self.audits if a.institution == institution]

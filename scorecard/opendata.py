@@ -24,11 +24,13 @@ from typing import Any
 
 from markupsafe import Markup
 
+from scorecard.audience import shown_responses
 from scorecard.badges import grade_badge
 from scorecard.context import Site
 from scorecard.dictionary import FILES, DataFile
 from scorecard.export import compact_json, json_with_items, result_with_publication
 from scorecard.pages import Gatherer, Page
+from scorecard.responses import response_document
 from scorecard.score import r2
 from scorecard.text import inert
 from scorecard.wording import status_text, target_text, value_text
@@ -167,11 +169,25 @@ class OpenData:
             "institution": facts,
             "page": f"institutions/{inst_id}/",
             "badges": badges,
+            "responses": self._responses(inst_id),
             "results": [
                 result_with_publication(r, g.publications)
                 for r in (g.history[inst_id] if results else [])
             ],
         }
+
+    def _responses(self, inst_id: str) -> list[dict[str, Any]]:
+        """The institution's responses to its latest audit's results, as its page shows them
+        (``scorecard.audience.shown_responses``)."""
+        g = self.g
+        audit = g.latest_audit(inst_id)
+        if not audit.response_expiries:  # none: its model is not rebuilt to be sure
+            return []
+        seen = shown_responses(
+            audit.data, g.scores.audience, g.as_of, anonymous=g.is_anonymous(inst_id)
+        )
+        period = audit.period.label
+        return [response_document(r, period) for r in sorted(seen, key=lambda r: r.date)]
 
     def institution_json(self, inst_id: str, results: list[str]) -> bytes:
         """``data/institutions/<id>.json`` around its results already written as JSON (the

@@ -44,6 +44,7 @@ from scorecard.context import (
     UnitRow,
     change_view,
     chart_block,
+    compare_addresses,
     grade_bands,
     median_text,
     metric_row,
@@ -53,10 +54,13 @@ from scorecard.context import (
     score_of,
     site_of,
 )
+from scorecard.evidence import RESAMPLES
 from scorecard.facts import ScoreSet
 from scorecard.model import Audit, Framework, Institution, Project, Source
 from scorecard.publications import Publications, framework_marks
+from scorecard.responses import response_views
 from scorecard.score import MetricResult, Result, score_metric
+from scorecard.staleness import stale_institutions
 from scorecard.uncertainty import Move, group_slugs, latest_move, movers, moves
 from scorecard.wording import (
     KIND_NAMES,
@@ -138,6 +142,7 @@ class Gatherer:
             self.peers.setdefault((result.peer_group, result.period), []).append(result)
         #: the same groups' overall scores, sorted once for all their members' pages
         self.spreads: dict[tuple[str, str], charts.Spread] = {}
+        self.compare_urls: dict[tuple[str, str], dict[str, str]] = {}  # by member, as the groups
         # shown id -> real institution
         self.real: dict[str, Institution] = {
             ident.id: project.institutions[real_id] for real_id, ident in scores.identities.items()
@@ -155,6 +160,9 @@ class Gatherer:
         self.group_slugs = group_slugs(self.latest[i].peer_group for i in self.shown_ids)
         # Whether institution pages are in the search index (see SEARCHED_UP_TO).
         self.searched = len(self.shown_ids) <= SEARCHED_UP_TO
+        #: shown id -> why its latest audit is stale (scorecard.staleness)
+        self.stale = stale_institutions(scores)
+        self.as_of = project.as_of  # the day responses expire by (Project.as_of)
 
     # --- shared pieces ------------------------------------------------------------------
 
@@ -190,6 +198,7 @@ class Gatherer:
             overall=overall_of(r),
             trend=signed(r.overall.trend),
             pillars=[score_of(r.pillars.get(p)) for p in self.framework.pillars],
+            stale=self.stale.get(inst_id),
         )
 
     def _pillar_heads(self, prefix: str) -> list[PillarHead]:
@@ -290,13 +299,14 @@ class Gatherer:
         r = self.latest[inst_id]
         inst = self.real[inst_id]
         audit = self.latest_audit(inst_id)
-        view = view_audit(audit, self.scores.audience, fw)
+        view = view_audit(audit, self.scores.audience, fw, self.as_of)
         anonymous = self.scores.identities[inst.id].anonymous
         if anonymous:
             view = anonymised(view)
         public = self.public_view(inst_id, r)
         seen = self.public_results.get((inst_id, r.period)) if public else None
         sections = [self._section(pid, r, view, seen) for pid in fw.pillars if pid in r.pillars]
+        metric_ids = {m.id for s in sections for m in s.metrics}
         peers = self._spread((r.peer_group, r.period))
         history = self.history[inst_id]
         trend_rows: list[tuple[str, str, float | None]] = []
@@ -389,6 +399,13 @@ class Gatherer:
             summary=summary,
             searchable=self.searched,
             public=public,
+            stale=self.stale.get(inst_id),
+            responses=response_views(
+                view.responses,
+                fw,
+                {"overall", *(s.id for s in sections)} | metric_ids,
+                audit.data.visibility,
+            ),
             **self._explained(inst_id),
         )
         return Page(
@@ -526,7 +543,8 @@ class Gatherer:
         )
 
     def _explained(self, inst_id: str) -> dict[str, Any]:
-        """Why the grades changed, the distance to the next grade, and the badges."""
+        """Why the grades changed, the distance to the next grade, the badges, and the ways to
+        its peers."""
         fw = self.framework
         r = self.latest[inst_id]
         changes = grade_changes(fw, self.history[inst_id], self.publications)
@@ -551,7 +569,17 @@ class Gatherer:
             "next_steps": steps,
             "badge": badge,
             "peer_group_url": f"../peer-groups/{self.group_slugs[r.peer_group]}.md",
+            "compare_url": self._compare_url(inst_id, (r.peer_group, r.period)),
         }
+
+    def _compare_url(self, inst_id: str, key: tuple[str, str]) -> str:
+        """The compare page with the institution and its nearest peers chosen."""
+        if key not in self.compare_urls:
+            group = (
+                (x.institution, self.names[x.institution], x.overall.score) for x in self.peers[key]
+            )
+            self.compare_urls[key] = compare_addresses(group)
+        return self.compare_urls[key][inst_id]
 
     def methodology(self) -> Page:
         fw = self.framework
@@ -591,6 +619,9 @@ class Gatherer:
             overall_min_pillars=fw.overall_min_pillars,
             core_count=len(fw.core_pillars),
             references=sorted(fw.references.items()),
+            evidence=fw.evidence,
+            evidence_resamples=RESAMPLES,
+            stale_after=fw.stale_after,
         )
         return Page("methodology.md", ["methodology.md.j2"], context, "Methodology")
 

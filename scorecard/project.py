@@ -33,6 +33,7 @@ from scorecard.validate import (
     check_audit,
     check_framework,
     check_institution,
+    expired_responses,
 )
 
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -175,6 +176,7 @@ def open_project(root: Path, *, cached: bool = True) -> tuple[Project | None, li
             audits.append(audit)
     audits, found = across_audits(audits)
     findings += found
+    findings += expired_responses(audits, lambda audit: load_file(root / audit.file, audit.file))
     audits.sort(key=lambda a: (a.institution, a.period))
     project = Project(root, framework, institutions, audits, sorted(files.pages))
     return project, sorted(findings)
@@ -238,6 +240,7 @@ def read_one(path: Path, shown: str, reading: Reading) -> tuple[list[Finding], A
         checked.audited,
         stored,
         checked.data.visibility,
+        checked.response_expiries,
     )
     audit.__dict__["data"] = checked.data  # kept while in this process; rebuilt elsewhere
     return findings, audit
@@ -252,14 +255,15 @@ def _sent(audit: Audit) -> tuple[Any, ...]:
         audit.audited,
         audit.stored,
         audit.visibility,
+        audit.response_expiries,
     )
 
 
 def _received(sent: tuple[Any, ...]) -> Audit:
-    institution, label, file, audited, stored, visibility = sent
+    institution, label, file, audited, stored, visibility, expiry = sent
     period = parse_period(label)
     assert period is not None and isinstance(audited, date)
-    return Audit(institution, period, file, audited, stored, visibility)
+    return Audit(institution, period, file, audited, stored, visibility, expiry)
 
 
 def _read_chunk(reading: Reading, chunk: list[tuple[str, str]]) -> list[tuple[list[Finding], Any]]:

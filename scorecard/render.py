@@ -48,8 +48,9 @@ def _grade(grade: str | None, score: str | None = None) -> Markup:
 
 
 def _safe_url(url: str) -> str:
-    """A link to one of the site's own files, with nothing in it but a path's characters."""
-    return "".join(c for c in url if c.isalnum() or c in "-_./")
+    """A link to one of the site's own files, with nothing in it but a path's characters and
+    those of a query of plain values (``compare.md?ids=a,b``)."""
+    return "".join(c for c in url if c.isalnum() or c in "-_./?=,")
 
 
 def _link(text: str, url: str) -> Markup:
@@ -73,7 +74,8 @@ def page_address(path: str, directory_urls: bool = True) -> str:
 
 def built_address(link: str, page: str, directory_urls: bool = True) -> str:
     """The address, relative to the built ``page``, of ``link``: a path relative to the
-    Markdown file ``page`` in the docs folder, as MkDocs would rewrite it."""
+    Markdown file ``page`` in the docs folder, as MkDocs would rewrite it (a query kept)."""
+    link, mark, query = link.partition("?")
     target = page_address(
         posixpath.normpath(posixpath.join(posixpath.dirname(page), link)), directory_urls
     )
@@ -86,7 +88,7 @@ def built_address(link: str, page: str, directory_urls: bool = True) -> str:
     while shared < min(len(folder), len(into) - 1) and folder[shared] == into[shared]:
         shared += 1
     relative = "/".join([".."] * (len(folder) - shared) + into[shared:])
-    return relative or "./"
+    return (relative or "./") + mark + query
 
 
 @jinja2.pass_context

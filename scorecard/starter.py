@@ -50,18 +50,29 @@ jobs:
         # Add score rules as you need them, e.g. --fail-under 50 --fail-under safety=40
         # --max-drop 10 (points since the previous period).
         run: scorecard check --max-age 400d
+      - name: Where the site is published
+        # GitHub Pages' address for this repository: https://OWNER.github.io/REPO/ for a
+        # project site, a sub-path that the site's 404 page, shown at any address, must link
+        # from. Pages not set up yet: none, and the build keeps mkdocs.yml's site_url.
+        id: pages
+        env:
+          GH_TOKEN: ${{ github.token }}
+        run: |
+          if url="$(gh api "repos/$GITHUB_REPOSITORY/pages" --jq .html_url)"; then
+            echo "url=$url" >> "$GITHUB_OUTPUT"
+          fi
       - name: Previous scores (for "why the grades changed")
         # Each institution page says why its grades changed since the previous build, read
         # from that build's data/scores.json; here site/ starts empty, so fetch the published
         # one. Nothing published yet (the first run), Pages not set up, or the site out of
         # reach: the step goes on without it, and the build explains changes by the data alone.
         env:
-          GH_TOKEN: ${{ github.token }}
+          PAGES_URL: ${{ steps.pages.outputs.url }}
         run: |
-          if url="$(gh api "repos/$GITHUB_REPOSITORY/pages" --jq .html_url)" && [ -n "$url" ]; then
+          if [ -n "$PAGES_URL" ]; then
             mkdir -p site/public/data
-            curl -fsSL --retry 2 -o site/public/data/scores.json "${url%/}/data/scores.json" ||
-              rm -rf site/public
+            published="${PAGES_URL%/}/data/scores.json"
+            curl -fsSL --retry 2 -o site/public/data/scores.json "$published" || rm -rf site/public
           fi
       - name: Build both sites
         env:
@@ -72,7 +83,8 @@ jobs:
           # keep the same value from then on, as a new one re-letters those institutions.
           # Pull requests from forks do not get it; their builds are not published.
           SCORECARD_ANONYMITY_KEY: ${{ secrets.SCORECARD_ANONYMITY_KEY }}
-        run: scorecard build --audience both --out site
+          PAGES_URL: ${{ steps.pages.outputs.url }}
+        run: scorecard build --audience both --out site --site-url "$PAGES_URL"
       - uses: actions/upload-pages-artifact@v3
         with:
           path: site/public

@@ -6,6 +6,7 @@ import base64
 import gzip
 import html
 import json
+import posixpath
 import re
 import shutil
 from collections.abc import Iterator, Mapping
@@ -87,6 +88,28 @@ def page_text(path: Path) -> str:
 
 def html_pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
+
+
+_LINK = re.compile(r'(?:href|src)="([^"]*)"')
+
+
+def broken_links(site: Path, *, directories: bool = True) -> list[str]:
+    """Every link (``href``, ``src``) from a built page to a page or file of the site that is
+    not there; with ``directories=False``, a link to a folder too (opened from files, a
+    browser shows a folder's listing, not its index.html)."""
+    broken = []
+    for page in site.rglob("*.html"):
+        here = page.relative_to(site).as_posix()
+        for href in {html.unescape(h) for h in _LINK.findall(page.read_text(encoding="utf-8"))}:
+            path = re.split("[#?]", href)[0]
+            if not path or ":" in path or path.startswith("/"):
+                continue  # the page itself, another site's address, the site's root
+            target = site / posixpath.normpath(posixpath.join(posixpath.dirname(here), path))
+            if target.is_dir() and directories:
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{here} -> {href}")
+    return sorted(broken)
 
 
 def chart_spec(value: str) -> dict[str, Any]:

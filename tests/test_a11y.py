@@ -29,13 +29,15 @@ PAGES = {
     "pillar": "pillars/safety/",
     "compare": "compare/",
     "methodology": "methodology/",
+    "evidence": "evidence/",
 }
 #: axe rules left out, each with the reason. Material's search dialog has no name and its
 #: footer text is a shade too light; both are fixed by our own script and style sheet, so the
 #: list is empty: keep it so.
 EXCLUDED_RULES: dict[str, str] = {}
+# Every chart shown: one folded in a closed <details> is drawn when it opens.
 CHARTS_DRAWN = """() => [...document.querySelectorAll(".scorecard-chart")]
-  .every((el) => el.querySelector("svg, canvas"))"""
+  .every((el) => el.querySelector("svg, canvas") || el.closest("details:not([open])"))"""
 RUN_AXE = """async (disabled) => {
   const rules = Object.fromEntries(disabled.map((id) => [id, {enabled: false}]));
   const result = await axe.run(document, {resultTypes: ["violations"], rules});
@@ -65,8 +67,9 @@ def palette(request: pytest.FixtureRequest) -> Iterator[tuple[str, Session]]:
 def _open(session: Session, url: str) -> None:
     session.page.goto(url)
     session.page.wait_for_function(CHARTS_DRAWN, timeout=15_000)
-    # Open every chart's data table, so that axe checks the tables too.
+    # Open every chart's data table, so that axe checks the tables too, and every folded chart.
     session.page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+    session.page.wait_for_function(CHARTS_DRAWN, timeout=15_000)
 
 
 # Every page of the public site; the internal site on an institution page (its banner, notes,

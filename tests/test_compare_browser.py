@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -80,6 +81,29 @@ def test_four_institutions_chosen_in_the_page_come_back_from_its_address(
         page.get_by_role("button", name="Remove Peer A").click()
         page.wait_for_url(re.compile(r"\?ids=tansyford,everlythorpe,nettlevale$"))
         assert _header(session) == [NAMES[0], NAMES[1], NAMES[3]]
+        assert session.problems() == []
+
+
+def test_an_institution_page_opens_compare_with_its_peers_chosen(
+    public_site: tuple[str, Path],
+) -> None:
+    base, folder = public_site
+    data = json.loads((folder / "data" / "compare.json").read_text(encoding="utf-8"))
+    community = {i["name"] for i in data["institutions"] if i["peer_group"] == "community"}
+    assert len(community) == 5  # all of them chosen: no more than the link chooses
+    with browser_page(width=1280) as session:
+        page = session.page
+        page.goto(f"{base}institutions/lindenwick/")
+        page.evaluate("window.__stillHere = true")
+        page.get_by_role("link", name="Compare it with its peers").click()
+        page.wait_for_url(re.compile(r"/compare/\?ids=lindenwick,"))
+        page.wait_for_selector(READY, timeout=15_000)
+        assert page.evaluate("window.__stillHere === true"), "navigation was not instant"
+        header = _header(session)
+        assert header[0] == "Lindenwick Regional Medical Center"
+        assert sorted(header) == sorted(community)
+        boxes = page.locator(".scorecard-compare-choices input[type=checkbox]:checked")
+        assert boxes.count() == len(header)
         assert session.problems() == []
 
 

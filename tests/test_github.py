@@ -6,6 +6,7 @@ import importlib.metadata
 import json
 import re
 import shlex
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -232,6 +233,9 @@ def test_init_writes_a_workflow_of_real_commands(runner: CliRunner, tmp_path: Pa
 
     calls = list(scorecard_calls(workflow))
     assert [c[0] for c in calls] == ["validate", "diff", "check", "build"]
+    # the Pages address, or none before Pages is set up
+    pages = ["https://example.github.io/scorecard/", ""]
+    calls = [[a.replace("$PAGES_URL", url) for a in call] for call in calls for url in pages]
     for call in calls:
         command, args = resolve(call)
         options = {o for p in command.params for o in p.opts if o.startswith("--")}
@@ -280,9 +284,44 @@ def test_the_workflow_restores_the_published_scores_before_the_build(
     names = [s.get("name", "") for s in steps]
     restore = steps[names.index('Previous scores (for "why the grades changed")')]
     assert names.index("Build both sites") > names.index(restore["name"])
+    assert names.index("Where the site is published") < names.index(restore["name"])
     assert "site/public/data/scores.json" in restore["run"]
     assert "/data/scores.json" in restore["run"]
-    assert restore["env"] == {"GH_TOKEN": "${{ github.token }}"}
+    assert restore["env"] == {"PAGES_URL": "${{ steps.pages.outputs.url }}"}
+
+
+@pytest.mark.parametrize(
+    ("answer", "status", "output"),
+    [
+        ("https://example.github.io/scorecard/", 0, "url=https://example.github.io/scorecard/\n"),
+        ('{"message": "Not Found"}', 1, ""),
+    ],  # fmt: skip
+    ids=["published", "no-pages"],
+)
+def test_the_workflow_builds_the_site_for_where_it_is_published(
+    runner: CliRunner, tmp_path: Path, answer: str, status: int, output: str
+) -> None:
+    """GitHub Pages publishes a project's site under a sub-path: the build gets its address
+    (`--site-url`), found by the GitHub CLI; without Pages, none, and the step goes on."""
+    steps = written_workflow(runner, tmp_path)["jobs"]["scorecard"]["steps"]
+    (pages,) = [s for s in steps if s.get("id") == "pages"]
+    assert pages["env"] == {"GH_TOKEN": "${{ github.token }}"}
+    fake = tmp_path / "bin" / "gh"
+    fake.parent.mkdir()
+    fake.write_text(f"#!/bin/sh\nprintf '%s\\n' '{answer}'\nexit {status}\n", encoding="utf-8")
+    fake.chmod(0o755)
+    found = tmp_path / "output"
+    env = {
+        "PATH": f"{fake.parent}:/usr/bin:/bin",
+        "GITHUB_OUTPUT": str(found),
+        "GITHUB_REPOSITORY": "example/scorecard",
+    }
+    done = subprocess.run(["bash", "-e", "-c", pages["run"]], env=env, check=False)
+    assert done.returncode == 0  # as the runner runs a step: bash -e
+    assert (found.read_text(encoding="utf-8") if found.exists() else "") == output
+    (build,) = [s for s in steps if "scorecard build" in str(s.get("run", ""))]
+    assert build["env"]["PAGES_URL"] == "${{ steps.pages.outputs.url }}"
+    assert shlex.split(build["run"])[-2:] == ["--site-url", "$PAGES_URL"]
 
 
 def test_the_workflow_builds_with_the_anonymity_key_secret(
@@ -291,7 +330,8 @@ def test_the_workflow_builds_with_the_anonymity_key_secret(
     written = written_workflow(runner, tmp_path)
     steps = written["jobs"]["scorecard"]["steps"]
     (build,) = [s for s in steps if "scorecard build" in str(s.get("run", ""))]
-    assert build["env"] == {"SCORECARD_ANONYMITY_KEY": "${{ secrets.SCORECARD_ANONYMITY_KEY }}"}
+    key = build["env"]["SCORECARD_ANONYMITY_KEY"]
+    assert key == "${{ secrets.SCORECARD_ANONYMITY_KEY }}"
     assert written["permissions"] == {"contents": "read", "pages": "read"}
 
 

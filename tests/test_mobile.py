@@ -17,10 +17,12 @@ PAGES = {
     "institution": "institutions/tansyford/",
     "pillar": "pillars/safety/",
     "methodology": "methodology/",
+    "evidence": "evidence/",
     "data": "data/",
 }
+# Every chart shown: one folded in a closed <details> is drawn when it opens.
 CHARTS_DRAWN = """() => [...document.querySelectorAll(".scorecard-chart")]
-  .every((el) => el.querySelector("svg, canvas"))"""
+  .every((el) => el.querySelector("svg, canvas") || el.closest("details:not([open])"))"""
 # Each table, and the box that scrolls it: its nearest ancestor that scrolls sideways.
 TABLE_BOXES = """() => [...document.querySelectorAll("article table")].map((table) => {
   let box = table.parentElement;
@@ -88,11 +90,12 @@ def test_pages_fit_a_phone(site: str, phone: Session, name: str) -> None:
     _open(phone, site + PAGES[name])
     # Open the chart data tables too: they must scroll in their own box as well.
     page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+    page.wait_for_function(CHARTS_DRAWN, timeout=15_000)  # folded charts too, once opened
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
     for table in page.evaluate(TABLE_BOXES):
         assert table["fits"] or table["boxed"], table
         assert table["right"] <= PHONE, table
-    if name in ("home", "institution"):
+    if name in ("home", "institution", "evidence"):
         ARTIFACTS.mkdir(exist_ok=True)
         page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = false)")
         page.screenshot(

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from conftest import MakeProject
+from conftest import AUDIT, MakeProject
 
 from scorecard.facts import facts_of
 from scorecard.project import open_project
@@ -43,7 +43,12 @@ def test_every_field_of_the_data_files_is_in_the_data_dictionary(
     from scorecard.pages import Gatherer
     from scorecard.publications import Published
 
-    root = make_project(default=True)
+    responded = AUDIT + (
+        "responses:\n"
+        "  - {target: overall, kind: remediated, text: Scribes for all, date: 2026-10-20,\n"
+        "     expires: 2027-10-20}\n"
+    )
+    root = make_project({"content/audits/north-valley/2026-Q3.yml": responded}, default=True)
     project, _ = open_project(root)
     assert project is not None
     scores = facts_of(project, ("internal",))["internal"]

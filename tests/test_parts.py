@@ -93,3 +93,6 @@ def test_a_site_with_plugins_of_its_own_is_built_in_one_go() -> None:
     assert not may_build_in_parts({"plugins": {"search": {}, "tags": {}}})
     assert not may_build_in_parts({"hooks": ["hooks.py"]})
     assert not may_build_in_parts({"exclude_docs": "drafts/"})
+    # the theme's offline plugin writes the search index as a script from one build's pages
+    assert not may_build_in_parts({"plugins": ["search", "offline"]})
+    assert not may_build_in_parts({"plugins": [{"material/offline": {}}]})

@@ -3,14 +3,12 @@ by one; a rebuild after one audit changed reads that file alone; the data files 
 
 from __future__ import annotations
 
-import html
 import json
-import posixpath
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from site_helpers import broken_links
 
 import scorecard.facts as scoring
 import scorecard.project as opening
@@ -292,25 +290,7 @@ def test_a_site_built_in_parts_is_the_site_built_in_one_go(
     searched = _searched_pages(tmp_path / "parts" / "public")
     assert all(f"institutions/{i}/" in searched for i in ids)
     assert not list((tmp_path / "parts").rglob("mkdocs-part-*"))
-    assert _broken_links(tmp_path / "parts" / "public") == []
-
-
-_HREF = re.compile(r'href="([^"]*)"')
-
-
-def _broken_links(site: Path) -> list[str]:
-    """Every link from a built page to a page or file of the site that is not there."""
-    broken = []
-    for page in site.rglob("*.html"):
-        here = page.relative_to(site).as_posix()
-        for href in {html.unescape(h) for h in _HREF.findall(page.read_text(encoding="utf-8"))}:
-            path = re.split("[#?]", href)[0]
-            if not path or ":" in path or path.startswith("/"):
-                continue  # the page itself, another site's address, the site's root
-            target = site / posixpath.normpath(posixpath.join(posixpath.dirname(here), path))
-            if not (target / "index.html" if target.is_dir() else target).is_file():
-                broken.append(f"{here} -> {href}")
-    return sorted(broken)
+    assert broken_links(tmp_path / "parts" / "public") == []
 
 
 def test_a_site_with_pages_as_html_files_builds(
@@ -326,7 +306,26 @@ def test_a_site_with_pages_as_html_files_builds(
     assert ids and all((public / "institutions" / f"{i}.html").is_file() for i in ids)
     assert (public / "pillars" / "safety.html").is_file()
     assert report.pages == len(list(public.rglob("*.html"))) - 1  # all but 404.html
-    assert _broken_links(public) == []
+    assert broken_links(public) == []
+
+
+def test_an_offline_site_is_built_in_one_go(
+    large: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The theme's offline plugin writes the search index as a script from the pages its
+    build made: built in parts, the script would hold the first part's pages alone."""
+    from scorecard.site import Options, mkdocs
+
+    monkeypatch.setattr(mkdocs, "workers", lambda: 2)  # else built in two parts
+    build_site(large, tmp_path / "site", ["public"], options=Options(offline=True))
+    public = tmp_path / "site" / "public"
+    ids = [p.stem for p in (public / "data" / "institutions").glob("*.json")]
+    index = (public / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert all(f"institutions/{i}.html" in _searched_pages(public) for i in ids)
+    assert (public / "search" / "search_index.js").read_text(encoding="utf-8") == (
+        f"var __index = {index}"
+    )
+    assert broken_links(public, directories=False) == []
 
 
 def test_an_audit_lets_go_of_its_model_only_where_it_can_rebuild_it(large: Path) -> None:

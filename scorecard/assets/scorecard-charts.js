@@ -1,6 +1,7 @@
 /* scorecard: draws every .scorecard-chart from its data-spec with vega-embed.
    Runs on page load and on each of Material's document$ emissions (instant navigation), and
-   draws again with the other theme when Material's palette changes. */
+   draws again with the other theme when Material's palette changes. A chart inside a closed
+   <details> is drawn when it opens: a page of many folded charts draws only those shown. */
 (function () {
   "use strict";
   var SELECTOR = ".scorecard-chart";
@@ -132,11 +133,25 @@
     });
   }
 
+  function folded(el) {
+    var details = el.closest("details");
+    return details !== null && !details.open;
+  }
+
   function renderAll() {
     prune();
     var charts = document.querySelectorAll(SELECTOR);
     for (var i = 0; i < charts.length; i++) {
-      if (!charts[i].hasAttribute("data-rendered")) draw(charts[i]);
+      if (!charts[i].hasAttribute("data-rendered") && !folded(charts[i])) draw(charts[i]);
+    }
+  }
+
+  // "toggle" does not bubble: heard while it goes down to the <details> that opened.
+  function opened(event) {
+    var target = event.target;
+    if (target && target.tagName === "DETAILS" && target.open &&
+        target.querySelector(SELECTOR)) {
+      renderAll();
     }
   }
 
@@ -161,7 +176,8 @@
     var charts = document.querySelectorAll(SELECTOR);
     for (var i = 0; i < charts.length; i++) {
       var state = charts[i].getAttribute("data-rendered");
-      if (state !== mode && state !== "error") draw(charts[i]);
+      var due = state === null ? !folded(charts[i]) : state !== mode && state !== "error";
+      if (due) draw(charts[i]);
     }
   }
 
@@ -191,6 +207,7 @@
     window.addEventListener("beforeprint", openTables);
     window.addEventListener("afterprint", closeTables);
     window.addEventListener("resize", relayoutAll);
+    document.addEventListener("toggle", opened, true);
     renderAll();
     if (window.document$ && typeof window.document$.subscribe === "function") {
       window.document$.subscribe(renderAll);

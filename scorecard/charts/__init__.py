@@ -17,8 +17,9 @@ as text for a scan). The browser side, which draws the charts, ships with the si
 
 The modules: `chart` (the `Chart` type, the rows, grade bands and palettes, and the helpers
 every builder shares), `institution` (one institution's pillar scores and trend), `groups` (a
-heat map of many institutions, and the distribution of their scores) and `embed` (the HTML
-block a page embeds). Their public names are this package's.
+heat map of many institutions, and the distribution of their scores), `evidence` (the changes
+in a pillar's score against the changes in an outcome, with the fitted line) and `embed` (the
+HTML block a page embeds). Their public names are this package's.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from scorecard.charts.chart import (
     TrendRow,
 )
 from scorecard.charts.embed import chart_html
+from scorecard.charts.evidence import GRID, POINTS_UP_TO, changes_scatter
 from scorecard.charts.groups import (
     BINS,
     DOTS_UP_TO,
@@ -56,6 +58,7 @@ __all__ = [
     "BINS",
     "DEFAULT_BANDS",
     "DOTS_UP_TO",
+    "GRID",
     "GRADE_PALETTE",
     "HEATMAP_SCHEME",
     "HIGHLIGHT_COLOUR",
@@ -63,6 +66,7 @@ __all__ = [
     "NAMED_UP_TO",
     "OKABE_ITO",
     "OTHERS_COLOUR",
+    "POINTS_UP_TO",
     "RULE_COLOUR",
     "Chart",
     "DistributionRow",
@@ -70,6 +74,7 @@ __all__ = [
     "PillarRow",
     "Spread",
     "TrendRow",
+    "changes_scatter",
     "chart_html",
     "decode_spec",
     "distribution",

@@ -11,6 +11,7 @@ _TABLE_NAMES = {
     "heatmap": "Data: grades by pillar",
     "distribution": "Data: distribution of scores",
     "histogram": "Data: distribution of scores",
+    "changes": "Data: changes between consecutive periods",
 }
 
 

@@ -70,8 +70,10 @@ class _GateValue(click.ParamType):  # type: ignore[type-arg]  # generic from cli
     "--max-age",
     type=_GateValue("AGE", "parse_age", int),
     default=None,
-    help="Fail when an institution's latest audit is older than AGE (400d, 58w or 1y), counted "
-    "from its `audited:` date.",
+    help="Fail when an institution's latest audit is older than AGE (400d, 58w or 1y): days "
+    "from its `audited:` date to today. (The site's stale mark is another clock: the framework's "
+    "stale_after counts periods from the institution's latest to the project's newest, so a "
+    "project nobody audits any more never turns stale there; --max-age catches it.)",
 )
 @click.option(
     "--today",

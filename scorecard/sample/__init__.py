@@ -48,8 +48,9 @@ def write_sample_project(
     The project has `institutions` fictional institutions, each audited every period for
     `periods` periods from `first_period` (quarters like ``2025-Q1``; ``2025-H1`` and ``2025``
     also work). The same arguments always give byte-identical files. With `rich` false the
-    files keep the same formats but leave out units, actions, notes and not-applicable
-    entries. Existing files with the same paths are overwritten; nothing else is removed.
+    files keep the same formats but leave out units, actions, notes, not-applicable
+    entries and the institutions' responses. Existing files with the same paths are
+    overwritten; nothing else is removed.
     """
     if institutions < 0 or periods < 0:
         raise ValueError("institutions and periods must not be negative")
@@ -71,13 +72,16 @@ def write_sample_project(
             network="Tamberlane Valley Physician Network", count=institutions
         ),
     )
-    for inst in insts:
+    for index, inst in enumerate(insts):
         _write(content / "institutions" / f"{inst.id}.yml", _institution_text(inst))
         folder = audits / inst.id
         if period_list:
             folder.mkdir(parents=True, exist_ok=True)
         for t, period in enumerate(period_list):
-            text = _audit_text(inst, t, period, rich, rng)
+            # Some institutions respond to their latest results, from a generator of their own.
+            last = rich and t == len(period_list) - 1 and index % 4 < 2
+            respond = random.Random(f"responses:{seed}:{inst.id}") if last else None
+            text = _audit_text(inst, t, period, rich, rng, respond)
             _write(folder / f"{period.label}.yml", text)
 
 

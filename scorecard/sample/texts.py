@@ -44,6 +44,11 @@ _METRIC_NOTES: dict[str, tuple[str, ...]] = {
     collected: tuple(notes) for collected, notes in _TEXTS["metric_notes"].items()
 }
 _AUDIT_NOTES: tuple[str, ...] = tuple(_TEXTS["audit_notes"])
+# responses to an audit's results, by kind: (target, text)
+_RESPONSES: dict[str, tuple[tuple[str, str], ...]] = {
+    kind: tuple((target, text) for target, text in items)
+    for kind, items in _TEXTS["responses"].items()
+}
 _UNITS: tuple[tuple[str, str], ...] = tuple(_TEXTS["units"].items())
 # who owns an action, by pillar
 _OWNERS: dict[str, tuple[str, ...]] = {

@@ -11,7 +11,7 @@ import re
 from scorecard.sample.institutions import _advance_actions, _Institution, _position
 from scorecard.sample.metrics import EHR_ID, HR_ID, SURVEY_ID
 from scorecard.sample.periods import _Period
-from scorecard.sample.texts import _AUDIT_NOTES
+from scorecard.sample.texts import _AUDIT_NOTES, _RESPONSES
 
 _PLAIN_RE = re.compile(r"[A-Za-z](?:[A-Za-z0-9 ._/()'-]*[A-Za-z0-9.)])?")
 _RESERVED = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
@@ -57,13 +57,43 @@ def _action_lines(inst: _Institution, t: int) -> list[str]:
     return lines
 
 
+def _response_lines(audited: dt.date, rng: random.Random) -> list[str]:
+    """The institution's responses to its results: a disputed metric and context on a
+    pillar, and sometimes what it has done since and an internal draft."""
+    made = audited + dt.timedelta(days=rng.randint(3, 14))
+    chosen: list[tuple[str, str, str, str | None]] = [
+        ("disputed", *rng.choice(_RESPONSES["disputed"]), None)
+    ]
+    chosen.append(("context", *rng.choice(_RESPONSES["context"]), None))
+    if rng.random() < 0.5:
+        chosen.append(("remediated", *rng.choice(_RESPONSES["remediated"]), None))
+    if rng.random() < 0.4:
+        chosen.append(("context", *rng.choice(_RESPONSES["internal"]), "internal"))
+    lines = ["responses:"]
+    for kind, target, text, visibility in chosen:
+        lines += [
+            f"  - target: {target}",
+            f"    kind: {kind}",
+            f"    text: {_s(text)}",
+            f"    date: {made.isoformat()}",
+        ]
+        if kind == "remediated":
+            lines.append(f"    expires: {(made + dt.timedelta(days=365)).isoformat()}")
+        if visibility:
+            lines.append(f"    visibility: {visibility}")
+    return lines
+
+
 def _audit_text(
     inst: _Institution,
     t: int,
     period: _Period,
     rich: bool,
     rng: random.Random,
+    respond: random.Random | None = None,
 ) -> str:
+    """One audit's text; with ``respond``, the institution's responses to it too, drawn from
+    that generator (so that the other values are the same with or without them)."""
     rand = rng.random
     audited = period.end + dt.timedelta(days=rng.randint(-20, 45))
     rate = min(0.95, max(0.1, inst.response_rate + (rand() - 0.5) * 0.1))
@@ -161,6 +191,8 @@ def _audit_text(
             chosen = rng.sample(_AUDIT_NOTES, rng.randint(2, 3))
             lines.append("notes: |")
             lines += _literal("\n".join(chosen), "  ")
+    if respond is not None:
+        lines += _response_lines(audited, respond)
     return "\n".join(lines) + "\n"
 
 

@@ -10,7 +10,7 @@ generated ``mkdocs.yml``), `mkdocs` (running MkDocs; `parts`, a large site built
 from __future__ import annotations
 
 from scorecard.site.build import build_site
-from scorecard.site.docs import DocsFiles, gather_audience
+from scorecard.site.docs import DocsFiles, Options, gather_audience
 from scorecard.site.publish import LAST_DOCS, build_lock, recover, swap_in
 from scorecard.site.report import BuildError, BuildReport
 from scorecard.site.verify import verify
@@ -20,6 +20,7 @@ __all__ = [
     "BuildError",
     "BuildReport",
     "DocsFiles",
+    "Options",
     "build_lock",
     "build_site",
     "gather_audience",

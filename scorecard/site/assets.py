@@ -26,6 +26,8 @@ TABLES_JS = "assets/scorecard-tables.js"
 SITE_CSS = "assets/scorecard-site.css"
 COMPARE_JS = "assets/scorecard-compare.js"
 COMPARE_CSS = "assets/scorecard-compare.css"
+#: Runs the theme's search worker in pages opened from files; shipped by offline builds only.
+WORKER_SHIM = "assets/iframe-worker-shim.js"
 RUNTIME_VEGA = "assets/scorecard-vega.js"
 RUNTIME_SCRIPT = "assets/scorecard-charts.js"
 RUNTIME_STYLE = "assets/scorecard.css"

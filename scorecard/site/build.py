@@ -13,7 +13,7 @@ import shutil
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,7 +27,14 @@ from scorecard.project import open_project
 from scorecard.publications import read_publications
 from scorecard.render import environment
 from scorecard.site.assets import start_runtime
-from scorecard.site.docs import AudienceBuild, gather_audience, write_staging
+from scorecard.site.docs import (
+    AudienceBuild,
+    Options,
+    gather_audience,
+    is_offline,
+    offline_config,
+    write_staging,
+)
 from scorecard.site.mkdocs import (
     build_with_mkdocs,
     content_epoch,
@@ -67,7 +74,12 @@ class Staged:
 
 
 def prepare(
-    root: Path, out: Path, audiences: tuple[Audience, ...], strict: bool, progress: Progress
+    root: Path,
+    out: Path,
+    audiences: tuple[Audience, ...],
+    strict: bool,
+    progress: Progress,
+    options: Options = Options(),  # noqa: B008 - frozen
 ) -> Iterator[Checked | Staged]:
     """The steps of a build before MkDocs: open the project (`Checked`), then, once asked
     again (the caller holds the build lock), score it and render every page into the staging
@@ -96,9 +108,12 @@ def prepare(
     # The internal site shows beside each score the public one: the public is scored with it.
     facts = facts_of(project, ("public", *audiences) if "internal" in audiences else audiences)
     timed("score")
-    directory_urls = user_data.get("use_directory_urls", True) is not False
+    # Opened from files (the project's mkdocs.yml may turn the theme's offline plugin on too),
+    # pages are files: the addresses of links that MkDocs does not rewrite follow.
+    options = replace(options, offline=options.offline or is_offline(user_data))
+    directory_urls = not options.offline and user_data.get("use_directory_urls", True) is not False
     env = environment(root / "site_templates", directory_urls=directory_urls)
-    site_url = str(user_data.get("site_url") or "")
+    site_url = options.site_url or str(user_data.get("site_url") or "")
     staged: list[tuple[AudienceBuild, Path]] = []
     for audience in audiences:
         staging = out / STAGING / audience
@@ -120,12 +135,15 @@ def prepare(
             public=facts.scores.get("public"),
         )
         timed("render")
-        staged.append((build, write_staging(root, staging, build, user_config, user_data)))
+        config = write_staging(root, staging, build, user_config, user_data, options)
+        staged.append((build, config))
         timed("write")
     epochs = {a: content_epoch(project, a) for a in audiences}
     scan = public_scan(facts.project, facts.texts) if "public" in audiences else None
     del project, facts  # MkDocs holds every page at once: what these held is let go first
-    in_parts = may_build_in_parts(user_data)
+    in_parts = may_build_in_parts(
+        {**user_data, **offline_config(user_data)} if options.offline else user_data
+    )
     yield Staged(staged, epochs, scan, seconds, in_parts, directory_urls)
 
 
@@ -137,19 +155,23 @@ def build_site(
     strict: bool = False,
     progress: Progress = _noop,
     keep_docs: bool = False,
+    options: Options = Options(),  # noqa: B008 - frozen
 ) -> BuildReport:
     """Validate, score and build the site of each audience into ``out/<audience>/``.
 
     Validating and rendering run in a process of their own where the system forks (see
     `scorecard.parallel`): MkDocs, which holds every page at once, then starts without the
     memory they took. ``keep_docs`` keeps the generated docs folder and mkdocs.yml of each
-    audience in ``out/.last-docs/<audience>/`` (for benchmarks and for debugging templates).
+    audience in ``out/.last-docs/<audience>/`` (for benchmarks and for debugging templates);
+    ``options``: how the site is built beyond what the project's mkdocs.yml says.
     """
     started = time.perf_counter()
     out = (out or root / "site").resolve()
     report = BuildReport(out)
     chosen = tuple(dict.fromkeys(audiences))
-    with closing(steps_apart(lambda: prepare(root, out, chosen, strict, progress))) as steps:
+    with closing(
+        steps_apart(lambda: prepare(root, out, chosen, strict, progress, options))
+    ) as steps:
         checked = _next_step(
             steps, Checked, "validating stopped before its end", "nothing was built"
         )

@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 
 from scorecard.comparing import ComparingPages
+from scorecard.evidence_page import EvidencePage
 from scorecard.export import scores_csv_parts, scores_json_parts
 from scorecard.facts import ScoreSet
 from scorecard.model import Audience, Project
@@ -35,6 +36,8 @@ from scorecard.site.assets import (
     RUNTIME_JAVASCRIPT,
     SITE_CSS,
     TABLES_JS,
+    WORKER_SHIM,
+    asset,
     site_files,
 )
 from scorecard.site.report import BuildError, Progress
@@ -181,7 +184,12 @@ def gather_audience(
     files = DocsFiles(docs)
     page_paths: list[str] = []
     apart = institution_pages_apart(gatherer, env, files)
-    compared = [*ComparingPages(gatherer).pages(), opendata.data_dictionary()]
+    # The evidence, computed once for the audience while workers render institution pages.
+    compared = [
+        *ComparingPages(gatherer).pages(),
+        opendata.data_dictionary(),
+        EvidencePage(gatherer).page(),
+    ]
     # home, institutions, methodology, data; each institution and pillar; the pages compared
     total = 4 + len(gatherer.shown_ids) + len(project.framework.pillars) + len(compared)
     done = 0
@@ -218,6 +226,7 @@ def gather_audience(
         {"Peer groups": "peer-groups/index.md"},
         # The theme writes nav titles into every page as they are: escape them.
         {"Pillars": [{html.escape(p.name): f"pillars/{pid}.md"} for pid, p in fw.pillars.items()]},
+        {"Evidence": "evidence.md"},
         {"Methodology": "methodology.md"},
         {"Data": "data.md"},
         {"Data dictionary": "data-dictionary.md"},
@@ -356,6 +365,17 @@ def _render_institutions(
 # --- the docs folder and mkdocs.yml --------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Options:
+    """How a site is built, beyond what the project's mkdocs.yml says."""
+
+    #: A site that works opened from files (`offline_config`).
+    offline: bool = False
+    #: The address the site is published at, in place of mkdocs.yml's ``site_url`` (the 404
+    #: page, shown at any address, links from there); "" keeps mkdocs.yml's.
+    site_url: str = ""
+
+
 def _write_files(docs: Path, files: DocsFiles) -> None:
     written = DocsFiles(docs)
     written.update(files.items())
@@ -367,9 +387,12 @@ def write_staging(
     build: AudienceBuild,
     user_config: Path | None,
     user_data: dict[str, Any],
+    options: Options = Options(),  # noqa: B008 - frozen
 ) -> Path:
     """The docs folder and a generated mkdocs.yml in ``staging``; returns the config path."""
     docs = staging / "docs"
+    if options.offline:
+        build.files[WORKER_SHIM] = asset(WORKER_SHIM)
     if build.files.folder != docs:  # else the files were written there as they were made
         if staging.exists():
             shutil.rmtree(staging)
@@ -399,6 +422,10 @@ def write_staging(
         # No web fonts from a CDN: internal sites run on networks without the internet.
         "theme": {"font": False},
     }
+    if options.site_url:
+        config["site_url"] = options.site_url
+    if options.offline:
+        config.update(offline_config(user_data))
     if build.audience == "internal":
         overrides = staging / "overrides"
         overrides.mkdir()
@@ -407,6 +434,54 @@ def write_staging(
     config_path = staging / "mkdocs.yml"
     config_path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     return config_path
+
+
+#: The theme's plugin for a site opened from files: pages as files (``use_directory_urls:
+#: false``), and the search index as a script.
+OFFLINE = "offline"
+
+
+def plugins_of(user_data: dict[str, Any]) -> dict[str, Any]:
+    """The plugins a mkdocs.yml turns on (MkDocs' default: search), by name, with their
+    options."""
+    plugins = user_data.get("plugins", ["search"])
+    if isinstance(plugins, dict):
+        return dict(plugins)
+    named: dict[str, Any] = {}
+    for entry in as_list(plugins):
+        if isinstance(entry, dict):
+            named.update(entry)
+        else:
+            named[str(entry)] = None
+    return named
+
+
+def is_offline(user_data: dict[str, Any]) -> bool:
+    """Whether a mkdocs.yml turns on the theme's offline plugin (and so pages are files)."""
+    for name, options in plugins_of(user_data).items():
+        if name in (OFFLINE, f"material/{OFFLINE}"):
+            return not (isinstance(options, dict) and options.get("enabled") is False)
+    return False
+
+
+def offline_config(user_data: dict[str, Any]) -> dict[str, Any]:
+    """What a generated mkdocs.yml adds to the project's for a site opened from files: pages
+    as files, the theme's offline plugin (the search index as a script), and the shim that
+    runs the search's worker from files, shipped in the site (`WORKER_SHIM`): the plugin
+    would otherwise load it from a CDN, which an intranet cannot reach."""
+    offline = (OFFLINE, f"material/{OFFLINE}")
+    plugins: list[Any] = [
+        name if options is None else {name: options}
+        for name, options in plugins_of(user_data).items()
+        if name not in offline
+    ]
+    extra = user_data.get("extra")
+    polyfills = as_list(extra.get("polyfills")) if isinstance(extra, dict) else []
+    return {
+        "use_directory_urls": False,
+        "plugins": [*plugins, OFFLINE],
+        "extra": {"polyfills": [*polyfills, WORKER_SHIM]},
+    }
 
 
 def as_list(value: Any) -> list[Any]:

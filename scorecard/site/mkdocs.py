@@ -18,7 +18,7 @@ from scorecard.audience import included, shown_date
 from scorecard.model import Audience, Project
 from scorecard.parallel import WorkerStopped, can_fork, each_apart, workers
 from scorecard.site import parts
-from scorecard.site.docs import AudienceBuild, as_list
+from scorecard.site.docs import AudienceBuild, plugins_of
 from scorecard.site.report import KEPT, BuildError
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -44,13 +44,9 @@ def read_user_config(root: Path) -> tuple[Path | None, dict[str, Any]]:
 def may_build_in_parts(user_data: dict[str, Any]) -> bool:
     """Whether the project's mkdocs.yml leaves each page's output independent of which other
     pages one MkDocs build makes (`scorecard.site.parts`): no plugin but the theme's search,
-    no hooks and no exclusions of its own."""
-    plugins = user_data.get("plugins") or ["search"]
-    if isinstance(plugins, dict):
-        names = list(plugins)
-    else:
-        names = [next(iter(p), None) if isinstance(p, dict) else p for p in as_list(plugins)]
-    if not set(names) <= {"search", "material/search"}:
+    no hooks and no exclusions of its own. Not the theme's offline plugin either, which
+    writes the search index as a script after each part, from that part's pages alone."""
+    if not set(plugins_of(user_data)) <= {"search", "material/search"}:
         return False
     return not any(user_data.get(k) for k in ("hooks", "exclude_docs", "draft_docs", "not_in_nav"))
 

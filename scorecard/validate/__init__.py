@@ -14,6 +14,7 @@ from scorecard.validate.audit import (
 )
 from scorecard.validate.fields import MAX_NOTES, MAX_TEXT, check_model, long_texts
 from scorecard.validate.framework import builtin_framework_document, check_framework
+from scorecard.validate.responses import expired_responses
 
 __all__ = [
     "MAX_NOTES",
@@ -25,5 +26,6 @@ __all__ = [
     "check_framework",
     "check_institution",
     "check_model",
+    "expired_responses",
     "long_texts",
 ]

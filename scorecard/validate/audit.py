@@ -23,6 +23,7 @@ from scorecard.model import (
     pillar_of,
 )
 from scorecard.validate.fields import check_model, long_texts, number_hint, shown
+from scorecard.validate.responses import check_responses
 
 
 def check_institution(doc: Document, stem: str) -> tuple[Institution | None, list[Finding]]:
@@ -227,6 +228,7 @@ def _audit_meaning(
                     or f"one of: {', '.join(framework.pillars)}",
                 )
             )
+    out += check_responses(doc, raw.get("responses"), framework)
     return out
 
 

@@ -16,6 +16,7 @@ from scorecard.model import (
     FrameworkFile,
     FrameworkOverrides,
     MetricDef,
+    span_months,
 )
 from scorecard.validate.fields import check_model, long_texts
 
@@ -23,7 +24,7 @@ from scorecard.validate.fields import check_model, long_texts
 #: its hash, which say what the scores were computed with: a build compares the hash with the
 #: one it published before to tell a change of the framework from a change of the data, and
 #: keeps its scored audits while the hash stays the same.
-UNSCORED = {"evidence"}
+UNSCORED = {"evidence", "stale_after"}
 
 
 def builtin_framework_document() -> Document:
@@ -36,7 +37,7 @@ def _merge(base: dict[str, Any], over: FrameworkOverrides) -> dict[str, Any]:
     merged.setdefault("pillars", {})
     merged.setdefault("metrics", {})
     merged.setdefault("references", {})
-    for key in ("version", "name", "grades", "overall_min_pillars", "withheld"):
+    for key in ("version", "name", "grades", "overall_min_pillars", "withheld", "stale_after"):
         value = getattr(over, key)
         if value is not None:
             merged[key] = value
@@ -120,6 +121,7 @@ def check_framework(
             metrics=dict(file.metrics),
             withheld=file.withheld,
             evidence=file.evidence,
+            stale_after=file.stale_after,
         ),
         findings,
     )
@@ -158,6 +160,15 @@ def _framework_meaning(doc: Document, file: FrameworkFile) -> list[Finding]:
                 ("grades",),
                 "grade bands must go from the highest minimum to the lowest",
                 "for example {A: 80, B: 65, C: 50, D: 35, F: 0}",
+            )
+        )
+    if span_months(file.stale_after) in (None, 0):
+        out.append(
+            doc.finding(
+                "SC012",
+                ("stale_after",),
+                f"stale_after {file.stale_after!r} is not a number of quarters, halves or years",
+                "for example `4 quarters`, `2 halves` or `1 year`",
             )
         )
     s = file.suppression
