@@ -17,7 +17,7 @@ from scorecard.pages import Gatherer, Page
 from scorecard.score import Result
 from scorecard.staleness import Stale
 from scorecard.uncertainty import Ranked, overall_uncertainty, tiers
-from scorecard.wording import fmt
+from scorecard.wording import fmt, group_name
 
 # --- contexts --------------------------------------------------------------------------------
 
@@ -69,7 +69,7 @@ class Unranked:
 @dataclass(frozen=True)
 class PeerGroupContext:
     site: Site
-    name: str
+    name: str  # the group in words: its id, each word capitalised (wording.group_name)
     period: str  # the group's latest period: the one ranked
     count: int  # members with an overall score in it
     median: str
@@ -112,7 +112,7 @@ class ComparingPages:
                 id=i,
                 name=g.names[i],
                 url=f"institutions/{i}.md",
-                peer_group=g.latest[i].peer_group,
+                peer_group=group_name(g.latest[i].peer_group),
                 region=g.facts_shown(i).region,
                 period=g.latest[i].period,
                 overall=overall_of(g.latest[i]),
@@ -172,9 +172,10 @@ class ComparingPages:
             [(g.names[entry.id], entry.score) for entry, _ in ranked], highlight=[]
         )
         slug = g.group_slugs[group]
+        name = group_name(group)
         context = PeerGroupContext(
             site=g.site,
-            name=group,
+            name=name,
             period=period,
             count=len(ranked),
             median=fmt(statistics.median(scores)) if scores else "",
@@ -187,7 +188,7 @@ class ComparingPages:
             f"peer-groups/{slug}.md",
             [f"peer-group-{slug}.md.j2", "peer-group.md.j2"],
             context,
-            f"Peer group {group}",
+            f"{name} peer group",
         )
 
     def _groups(self) -> dict[str, list[str]]:

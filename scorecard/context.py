@@ -28,6 +28,7 @@ from scorecard.wording import (
     absent_words,
     extremes,
     fmt,
+    number,
     percent_share,
     signed,
     status_text,
@@ -107,6 +108,7 @@ class HomeContext:
     unclear: int  # institutions whose latest change is within its uncertainty
     heatmap: Markup  # empty above pages.HEATMAP_UP_TO institutions: the table holds the grades
     user_pages: list[tuple[str, str]]
+    grades: list[tuple[str, str]] = field(default_factory=list)  # as MethodologyContext.grades
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,8 @@ class PillarContext:
     description: str
     role: str
     weight: str
-    metrics: list[tuple[str, str, str]]  # (id, name, target text)
+    # (id, name, target text, short label for a column heading: wording.metric_short)
+    metrics: list[tuple[str, str, str, str]]
     institutions: list[PillarInstitutionRow]
     distribution: Markup
     median: str
@@ -343,8 +346,23 @@ def metric_row(
     )
 
 
-def chart_block(chart: charts.Chart, chart_id: str) -> Markup:
-    return Markup(charts.chart_html(chart, chart_id=chart_id))  # noqa: S704 - escaped by charts
+def chart_block(chart: charts.Chart, chart_id: str, *, table_on_page: bool = False) -> Markup:
+    """A chart's HTML block; ``table_on_page``: the page's template shows the same data in a
+    table of its own (`charts.chart_html`)."""
+    html = charts.chart_html(chart, chart_id=chart_id, table_on_page=table_on_page)
+    return Markup(html)  # noqa: S704 - escaped by charts
+
+
+def grade_bands(framework: Framework) -> list[tuple[str, str]]:
+    """Each grade and the scores that earn it: ("A", "80 and above") ... ("F", "below 35")."""
+    bands = list(framework.grades)
+    out = []
+    for index, (letter, minimum) in enumerate(bands):
+        if index == len(bands) - 1:
+            out.append((letter, f"below {number(bands[index - 1][1])}" if index else "all"))
+        else:
+            out.append((letter, f"{number(minimum)} and above"))
+    return out
 
 
 #: The most peers an institution's link to the compare page chooses: the compare chart tells
@@ -520,6 +538,12 @@ class ChangeView:
     published_version: str  # the framework the previous period was published with, if another
     published_sha: str
     rows: list[ChangeRow]
+
+    @property
+    def framework_changed(self) -> bool:
+        """Whether the previous period was published with another framework: only then has
+        the change a part from the framework (else it all comes from the data)."""
+        return bool(self.published_version)
 
 
 def _shown(score: float | None) -> str:

@@ -45,6 +45,7 @@ from scorecard.context import (
     change_view,
     chart_block,
     compare_addresses,
+    grade_bands,
     median_text,
     metric_row,
     overall_of,
@@ -62,10 +63,14 @@ from scorecard.score import MetricResult, Result, score_metric
 from scorecard.staleness import stale_institutions
 from scorecard.uncertainty import Move, group_slugs, latest_move, movers, moves
 from scorecard.wording import (
+    KIND_NAMES,
     STATUS_TEXT,
     floor_text,
     fmt,
+    group_name,
+    metric_short,
     number,
+    short_name,
     signed,
     target_text,
     uncertain_change,
@@ -77,18 +82,6 @@ HEATMAP_UP_TO = 60  # more institutions than this: no heat map on the home page,
 # grow by about 12 KB per institution (70 MB for 6,000) and take a browser minutes to load;
 # an institution is found by name on the Institutions page, which the index holds.
 SEARCHED_UP_TO = 300
-KIND_NAMES = {
-    "academic-medical-center": "Academic medical center",
-    "community-hospital": "Community hospital",
-    "health-system": "Health system",
-    "group-practice": "Group practice",
-    "other": "Other",
-}
-
-
-def short_name(pillar_id: str) -> str:
-    """A pillar's id as a short column heading: `complex_care` -> `Complex care`."""
-    return pillar_id.replace("_", " ").replace("-", " ").capitalize()
 
 
 @dataclass(frozen=True)
@@ -200,7 +193,7 @@ class Gatherer:
             id=inst_id,
             name=self.names[inst_id],
             url=f"{prefix}institutions/{inst_id}.md",
-            peer_group=r.peer_group,
+            peer_group=group_name(r.peer_group),
             period=r.period,
             overall=overall_of(r),
             trend=signed(r.overall.trend),
@@ -281,6 +274,7 @@ class Gatherer:
             **moved,
             heatmap=heatmap,
             user_pages=[],
+            grades=grade_bands(self.framework),
         )
         return Page("index.md", ["home.md.j2"], context, "Home")
 
@@ -291,7 +285,7 @@ class Gatherer:
         context = InstitutionsIndexContext(
             site=self.site,
             institutions=[self._row(i, "../") for i in self.shown_ids],
-            peer_groups=sorted(groups.items()),
+            peer_groups=[(group_name(g), n) for g, n in sorted(groups.items())],
             searchable=self.searched,
         )
         return Page("institutions/index.md", ["institutions.md.j2"], context, "Institutions")
@@ -334,6 +328,7 @@ class Gatherer:
                     beside=fw.beside_pillars,
                 ),
                 "chart-pillars",
+                table_on_page=True,  # institution.md.j2's table of pillars follows the chart
             ),
             "trend": chart_block(
                 charts.with_framework_marks(
@@ -345,7 +340,7 @@ class Gatherer:
         if len(self.peers[(r.peer_group, r.period)]) > 1:
             chart_map["peers"] = chart_block(self._peer_chart(inst_id, r), "chart-peers")
         shown = shown_facts(inst, self.scores.identities[inst.id])
-        facts: list[tuple[str, str]] = [("Peer group", r.peer_group)]
+        facts: list[tuple[str, str]] = [("Peer group", group_name(r.peer_group))]
         if shown.kind is not None:
             facts = [("Kind", KIND_NAMES.get(shown.kind, shown.kind)), *facts]
         if shown.region:
@@ -381,7 +376,7 @@ class Gatherer:
             auditor="" if anonymous else view.auditor,
             overall=overall_of(r),
             trend=period_rows[-1].trend + (" no clear change" if period_rows[-1].unclear else ""),
-            peer_group=r.peer_group,
+            peer_group=group_name(r.peer_group),
             peer_percentile=fmt(r.overall.peer_percentile, 0),
             peer_median=fmt(peers.median),
             peer_count=len(peers.scores),
@@ -534,7 +529,10 @@ class Gatherer:
             description=pillar.description,
             role=pillar.role,
             weight=number(pillar.weight),
-            metrics=[(m, fw.metrics[m].name, target_text(fw.metrics[m])) for m in metric_ids],
+            metrics=[
+                (m, fw.metrics[m].name, target_text(fw.metrics[m]), metric_short(m))
+                for m in metric_ids
+            ],
             institutions=rows,
             distribution=chart_block(dist, f"chart-pillar-{pid}"),
             median=median_text(scores),
@@ -585,13 +583,6 @@ class Gatherer:
 
     def methodology(self) -> Page:
         fw = self.framework
-        bands = list(fw.grades)
-        grades = []
-        for index, (letter, minimum) in enumerate(bands):
-            if index == len(bands) - 1:
-                grades.append((letter, f"below {number(bands[index - 1][1])}" if index else "all"))
-            else:
-                grades.append((letter, f"{number(minimum)} and above"))
         pillars = [
             MethodologyPillar(
                 id=pid,
@@ -622,7 +613,7 @@ class Gatherer:
         context = MethodologyContext(
             site=self.site,
             pillars=pillars,
-            grades=grades,
+            grades=grade_bands(fw),
             min_n_public=fw.min_n_public,
             min_n_internal=fw.min_n_internal,
             overall_min_pillars=fw.overall_min_pillars,

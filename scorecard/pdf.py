@@ -84,6 +84,13 @@ _CHART_DIV = re.compile(
 )
 
 
+_TABLE_ON_PAGE = re.compile(
+    r'<details class="scorecard-chart-data" data-search-exclude data-table-on-page>'
+    r".*?</details>\n?",
+    re.DOTALL,
+)
+
+
 def static_svg(spec: dict[str, Any], width: int = PRINT_WIDTH) -> str:
     """A chart's spec drawn as SVG at a fixed width, in the light palette, for paper."""
     text = json.dumps(spec).replace("containerSize()[0]", str(width))
@@ -104,6 +111,8 @@ def _with_static_charts(body: str) -> str:
         )
 
     body = _CHART_DIV.sub(draw, body)
+    # A chart's table that the page shows again in its own table is printed once: the page's.
+    body = _TABLE_ON_PAGE.sub("", body)
     closed = '<details class="scorecard-chart-data" data-search-exclude>'
     return body.replace(closed, '<details class="scorecard-chart-data" open>')
 

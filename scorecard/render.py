@@ -23,6 +23,7 @@ from markupsafe import Markup
 from scorecard.context import as_dict
 from scorecard.pages import Page
 from scorecard.text import inert, plain
+from scorecard.wording import count_text, number_word
 
 
 def _finalize(value: Any) -> Any:
@@ -172,6 +173,8 @@ def environment(
     env.filters["weblink"] = _web_link
     env.filters["yamlstr"] = _yaml_string
     env.filters["inert"] = lambda v: Markup(inert(str(v)))  # noqa: S704
+    env.filters["count"] = count_text  # {{ n | count("institution") }}: "1 institution"
+    env.filters["words"] = number_word  # {{ 5 | words }}: "five"
     return env
 
 

@@ -1,8 +1,10 @@
-"""How values read on a page and in a packet: numbers, changes, a metric's value with its unit,
-and one word for each kind of absent value."""
+"""How values read on a page and in a packet: numbers, changes, a metric's value with its unit
+(in the singular for exactly one), counts of things, a peer group's name, and one word for each
+kind of absent value."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from scorecard.model import MetricDef
@@ -27,6 +29,76 @@ def number(value: float) -> str:
     return f"{value:,.1f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
 
 
+KIND_NAMES = {
+    "academic-medical-center": "Academic medical center",
+    "community-hospital": "Community hospital",
+    "health-system": "Health system",
+    "group-practice": "Group practice",
+    "other": "Other",
+}
+
+
+def short_name(pillar_id: str) -> str:
+    """A pillar's id as a short column heading: `complex_care` -> `Complex care`."""
+    return pillar_id.replace("_", " ").replace("-", " ").capitalize()
+
+
+def count_text(count: int, noun: str) -> str:
+    """ "1 institution", "2 institutions": a count and its noun, in the plural but for one."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def number_word(count: int) -> str:
+    """A small count in words, as running text writes it ("five pillars"); 10 and more in
+    figures."""
+    return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else f"{count:,}"
+
+
+_PLURAL_ENDINGS = (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("xes", "x"))
+
+
+def singular(unit: str) -> str:
+    """A unit for exactly one of it: its first word in the singular, as frameworks write units
+    in the plural (`hours` -> `hour`, `sign-offs` -> `sign-off`, `days per week` -> `day per
+    week`); a word that is no plural in `s` (`mean`, `%`, `ss`) is kept."""
+    head, sep, rest = unit.partition(" ")
+    for plural, one in _PLURAL_ENDINGS:
+        if head.endswith(plural) and len(head) > len(plural):
+            return head[: -len(plural)] + one + sep + rest
+    if re.fullmatch(r".*[^su\W]s", head):
+        return head[:-1] + sep + rest
+    return unit
+
+
+def amount(value: float, unit: str) -> str:
+    """A number with its unit: "6.2 hours", "1 sign-off", "0 sign-offs"."""
+    unit = unit.strip()
+    return f"{number(value)} {singular(unit) if value == 1 else unit}".strip()
+
+
+def group_name(slug: str) -> str:
+    """A peer group as readers see it: its id in words, each capitalised (`academic` ->
+    `Academic`, `large-teaching` -> `Large Teaching`). The files give a peer group only an id."""
+    words = re.split(r"[-_\s]+", slug.strip())
+    return " ".join(word[:1].upper() + word[1:] for word in words if word) or slug
+
+
+_ACRONYMS = {"ehr": "EHR", "fte": "FTE", "qi": "QI", "pa": "PA"}
+
+
+def metric_short(metric_id: str) -> str:
+    """A metric's short label, for a narrow column heading: the name part of its id in words
+    (`safety.speak_up` -> `Speak up`, `admin.ehr_time_per_8h` -> `EHR time per 8h`)."""
+    words = metric_id.rpartition(".")[2].replace("-", "_").split("_")
+    words = [_ACRONYMS.get(word, word) for word in words if word]
+    if not words:
+        return metric_id
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
+
+
 def value_text(metric: MetricDef, value: float | bool | None) -> str:
     if value is None:
         return ""
@@ -34,10 +106,9 @@ def value_text(metric: MetricDef, value: float | bool | None) -> str:
         return "yes" if value else "no"
     if metric.kind == "level":
         return f"{int(value)} of {metric.max}"
-    unit = metric.unit.strip()
     if metric.kind == "percent":
         return f"{float(value):.1f} %"
-    return f"{number(float(value))} {unit}".strip()
+    return amount(float(value), metric.unit)
 
 
 def target_text(metric: MetricDef) -> str:
@@ -49,14 +120,14 @@ def target_text(metric: MetricDef) -> str:
         return ""
     sign = "≥" if metric.better == "higher" else "≤"
     unit = "%" if metric.kind == "percent" else metric.unit
-    return f"{sign} {number(metric.target)} {unit}".strip()
+    return f"{sign} {amount(metric.target, unit)}"
 
 
 def floor_text(metric: MetricDef) -> str:
     if metric.floor is None or metric.kind in ("boolean", "level"):
         return ""
     unit = "%" if metric.kind == "percent" else metric.unit
-    return f"{number(metric.floor)} {unit}".strip()
+    return amount(metric.floor, unit)
 
 
 def uncertain_change(change: float, uncertainty: float) -> str:

@@ -228,6 +228,8 @@ def test_a_change_of_framework_is_explained_on_the_next_build(tmp_path: Path) ->
     assert all("published" not in r for r in first["results"])
     page = out / "public/institutions/tollbridge/index.html"
     assert "the whole change comes from the data" in page_text(page)
+    # The framework did not change: no column of zeros for it, nor one that repeats the change.
+    assert change_headings(page) == ["Score", "2026-Q2", "2026-Q3", "Change"]
 
     # a new target for speaking up: the framework, and so the scores of both periods, change
     write_tree(root, {"content/framework.yml": "metrics:\n  safety.speak_up: {target: 70}\n"})
@@ -258,8 +260,23 @@ def test_a_change_of_framework_is_explained_on_the_next_build(tmp_path: Path) ->
     ]
     assert float(cells[5]) > 0  # a lower target scores the same answers higher
     assert len(trend_spec(page)["layer"]) == 2  # both periods were published with one framework
-    footer = text.rsplit("Scores from framework", 1)[1]
-    assert second["framework"]["sha256"][:12] in footer
+    assert change_headings(page) == [
+        "Score",
+        "2026-Q2 as published",
+        "2026-Q3",
+        "Change",
+        "From the data",
+        "From the framework",
+    ]
+    # The versions and their hashes are in a note and the page's footnote, not running text.
+    version, sha = second["framework"]["version"], second["framework"]["sha256"][:12]
+    note = heading.find_next("small", class_="scorecard-footnote")
+    assert note is not None
+    assert f"Framework in use: {version}, sha256 {sha} ." in " ".join(note.get_text(" ").split())
+    assert first["framework"]["sha256"][:12] in note.get_text()
+    paragraphs = [p.get_text() for p in soup(page).select("article p") if not p.select("small")]
+    assert not [p for p in paragraphs if "sha256" in p]
+    assert footnote(page) == framework_footnote(version, sha)
 
     # the next build keeps what the first published, though the second used the new framework
     build_site(root, out, ("public",))
@@ -278,6 +295,28 @@ def test_a_change_of_framework_is_explained_on_the_next_build(tmp_path: Path) ->
     svg = vl_convert.vegalite_to_svg({**trend_spec(page), "width": 400})
     assert f"framework {version}" in svg and 'stroke-dasharray="4,3"' in svg
     assert f"The framework changed in 2026-Q4, to version {version}" in page_text(page)
+
+
+def change_headings(page: Path) -> list[str]:
+    heading = soup(page).select_one("h2#why-the-grades-changed")
+    assert heading is not None
+    table = heading.find_next("table")
+    assert table is not None
+    return [" ".join(th.get_text(" ").split()) for th in table.select("thead th")]
+
+
+def footnote(page: Path) -> str:
+    """The page's footnote on its framework, as a reader sees it."""
+    note = soup(page).select_one("#scorecard-framework-note")
+    assert note is not None
+    return " ".join(note.get_text(" ").split())
+
+
+def framework_footnote(version: str, sha: str) -> str:
+    return (
+        f"1. Framework {version}, sha256 {sha} : the same version and hash always give the "
+        "same scores from the same audits."
+    )
 
 
 def trend_spec(page: Path) -> dict[str, Any]:
@@ -301,4 +340,7 @@ def test_every_generated_page_names_its_framework(tmp_path: Path, audience: str)
     pages = [p for p in site.rglob("index.html") if p.parent.name not in ("pages", "about")]
     assert len(pages) >= 10
     for page in pages:
-        assert f"(sha256 {sha['sha256'][:12]} )" in page_text(page), page
+        assert footnote(page) == framework_footnote(sha["version"], sha["sha256"][:12]), page
+        # Its mark in the text leads to it.
+        mark = soup(page).select_one("a.scorecard-noteref")
+        assert mark is not None and mark["href"] == "#scorecard-framework-note", page

@@ -325,6 +325,23 @@ def test_heatmap_height_grows_with_institutions() -> None:
     assert large - small == 38 * 28
 
 
+def test_heatmap_has_a_narrow_layout_with_names_above_their_rows() -> None:
+    spec = charts.heatmap(heat_rows([f"I{i}" for i in range(9)])).to_dict()
+    # Off by default (paper, and a wide page); the page's script turns it on below `below`.
+    assert spec["params"] == [{"name": "narrow", "value": False}]
+    narrow = spec["usermeta"]["narrow"]
+    assert narrow["below"] == groups.HEAT_NARROW_BELOW
+    assert narrow["height"] == 96 + 44 * 9 > spec["height"]
+    y = spec["encoding"]["y"]
+    assert y["axis"]["labelAlign"] == {"expr": "narrow ? 'left' : 'right'"}
+    assert y["axis"]["labelLimit"]["expr"].startswith("narrow ? width")
+    assert y["scale"]["paddingInner"] == {"expr": "narrow ? 0.42 : 0.06"}
+    assert spec["encoding"]["x"]["axis"]["labelAngle"]["expr"].startswith("!narrow && ")
+    for value in (False, True):
+        spec["params"][0]["value"] = value
+        assert vl_convert.vegalite_to_svg(spec).count(">I8</text>") == 1
+
+
 def test_heatmap_table_and_alt_text() -> None:
     chart = charts.heatmap(heat_rows(["North", "South"]))
     assert chart.columns == ["Institution", "Admin", "Mission", "Safety"]
@@ -340,7 +357,7 @@ def test_heatmap_table_and_alt_text() -> None:
 # -- distribution -----------------------------------------------------------------------------
 
 
-def test_distribution_marks_highlight_by_colour_and_shape() -> None:
+def test_distribution_marks_highlight_by_colour_shape_and_a_bold_name() -> None:
     rows = [("A", 40.0), ("B", 55.5), ("C", None), ("D", 70.0)]
     chart = charts.distribution(rows, ["B"])
     spec = chart.to_dict()
@@ -348,20 +365,24 @@ def test_distribution_marks_highlight_by_colour_and_shape() -> None:
     others, chosen = layer(spec, "point", 0), layer(spec, "point", 1)
     assert others["transform"] == [{"filter": "!datum.highlighted"}]
     assert chosen["transform"] == [{"filter": "datum.highlighted"}]
-    colour, shape = chosen["encoding"]["color"], chosen["encoding"]["shape"]
-    assert (
-        colour["scale"]["domain"]
-        == shape["scale"]["domain"]
-        == ["Other institutions", "Highlighted"]
+    assert (others["mark"]["shape"], chosen["mark"]["shape"]) == ("circle", "diamond")
+    assert (others["mark"]["color"], chosen["mark"]["color"]) == (
+        charts.OTHERS_COLOUR,
+        charts.HIGHLIGHT_COLOUR,
     )
-    assert colour["scale"]["range"][0] != colour["scale"]["range"][1]
-    assert shape["scale"]["range"] == ["circle", "diamond"]
+    # No legend: nothing on the chart stands for a key; the names say which dot is which.
+    assert "legend" not in json.dumps(spec)
+    names = layer(spec, "text", 1)
+    assert names["transform"] == [{"filter": "datum.named"}]
+    assert names["encoding"]["text"]["field"] == "institution"
+    assert names["mark"]["fontWeight"] == {"expr": "datum.highlighted ? 'bold' : 'normal'"}
     values = spec["data"]["values"]
-    assert [(v["institution"], v["score"], v["highlighted"]) for v in values] == [
-        ("A", 40.0, False),
-        ("B", 55.5, True),
-        ("D", 70.0, False),
+    assert [(v["institution"], v["score"], v["highlighted"], v["named"]) for v in values] == [
+        ("A", 40.0, False, True),
+        ("B", 55.5, True, True),
+        ("D", 70.0, False, True),
     ]
+    assert chart.columns == ["Institution", "Score", "Highlighted"]
     assert chart.rows == [
         ["D", "70.0", ""],
         ["B", "55.5", "yes"],
@@ -370,15 +391,64 @@ def test_distribution_marks_highlight_by_colour_and_shape() -> None:
     ]
     assert chart.alt == (
         "Scores of 3 institutions range from 40.0 to 70.0 (median 55.5). "
-        "B scores 55.5, rank 2 of 3. 1 without a score is not shown."
+        "B scores 55.5, rank 2 of 3. Each dot is named. 1 without a score is not shown."
     )
 
 
-def test_distribution_jitter_is_stable() -> None:
-    first = charts.distribution([("A", 40.0), ("B", 50.0)], []).spec["data"]["values"]
-    again = charts.distribution([("B", 90.0), ("A", 10.0)], []).spec["data"]["values"]
-    assert first[0]["jitter"] == again[1]["jitter"]
-    assert all(0.0 < v["jitter"] < 1.0 for v in first)
+def test_distribution_names_every_dot_on_its_own_line_up_to_twelve() -> None:
+    rows = [(f"Institution {i}", 10.0 + 7 * i) for i in range(charts.NAMED_UP_TO)]
+    chart = charts.distribution([*rows, ("Unscored", None)], [])
+    values = chart.to_dict()["data"]["values"]
+    assert all(v["named"] and not v["highlighted"] for v in values)
+    # One line each, the highest score on top, all below the median's caption.
+    by_height = [v["institution"] for v in sorted(values, key=lambda v: -v["y"])]
+    assert by_height == [name for name, _ in reversed(rows)]
+    heights = sorted(v["y"] for v in values)
+    assert min(b - a for a, b in zip(heights, heights[1:], strict=False)) > 0.05
+    assert max(heights) < 1 - 18 / (chart.spec["height"] - 60)
+    # Nothing in focus: no column for it, and the table lists every institution.
+    assert chart.columns == ["Institution", "Score"]
+    assert [row[0] for row in chart.rows] == [*(n for n, _ in reversed(rows)), "Unscored"]
+    assert chart.alt.endswith("Each dot is named. 1 without a score is not shown.")
+
+
+def test_a_name_beside_its_dot_stays_inside_the_plot() -> None:
+    spec = charts.distribution([("Left", 20.0), ("Right", 80.0)], []).to_dict()
+    mark = layer(spec, "text", 1)["mark"]
+    assert mark["align"] == {"expr": "datum.score >= 50 ? 'right' : 'left'"}
+    assert "width" in mark["limit"]["expr"]
+    vega = json.dumps(vl_convert.vegalite_to_vega(spec))
+    assert "datum.score >= 50 ? datum.score : 100 - datum.score" in vega
+
+
+def test_many_dots_without_focus_name_the_highest_and_the_lowest() -> None:
+    rows = [(f"I{i:02}", 30.0 + i) for i in range(30)] + [("Top", 95.0), ("Bottom", 5.0)]
+    chart = charts.distribution(rows, [])
+    values = chart.to_dict()["data"]["values"]
+    named = sorted((v["y"], v["institution"]) for v in values if v["named"])
+    assert [name for _, name in named] == ["Bottom", "Top"]
+    # The named lines sit above the band where the other dots are spread.
+    assert max(v["y"] for v in values if not v["named"]) < min(y for y, _ in named)
+    assert chart.columns == ["Institution", "Score"] and len(chart.rows) == 32
+    assert chart.alt == (
+        "Scores of 32 institutions range from 5.0 to 95.0 (median 44.5). "
+        "Highest: Top (95.0); lowest: Bottom (5.0)."
+    )
+
+
+def test_many_dots_with_focus_name_only_the_focus() -> None:
+    rows = [(f"I{i:02}", 30.0 + i) for i in range(30)]
+    values = charts.distribution(rows, ["I07"]).to_dict()["data"]["values"]
+    assert [v["institution"] for v in values if v["named"]] == ["I07"]
+    assert [v["institution"] for v in values if v["highlighted"]] == ["I07"]
+
+
+def test_distribution_spread_is_stable() -> None:
+    rows = [(f"I{i:02}", 30.0 + i) for i in range(30)]
+    first = charts.distribution([*rows, ("A", 40.0)], []).spec["data"]["values"]
+    again = charts.distribution([("A", 41.0), *reversed(rows)], []).spec["data"]["values"]
+    assert first[-1]["y"] == again[0]["y"]
+    assert all(0.0 < v["y"] < 1.0 for v in first)
 
 
 @pytest.mark.parametrize(
@@ -407,7 +477,7 @@ def test_histogram_of_500_peers_holds_bins_not_peers() -> None:
     assert "Institution 1" not in text and "Unscored" not in text
     assert len(text) < 6_000
     assert len(charts.chart_html(chart, chart_id="chart-peers")) < 12_000
-    assert chart.columns == ["Scores", "Institutions", "Highlighted"]
+    assert chart.columns == ["Scores", "Institutions", "Named on the chart"]
     assert len(chart.rows) == 21  # the bins, and those without a score
     assert chart.rows[14] == ["70 to under 75", chart.rows[14][1], "Hôpital Zoë — 北"]
     assert chart.rows[-1] == ["No score", "1", ""]
@@ -428,11 +498,11 @@ def test_histogram_marks_median_and_institution_and_tells_its_rank() -> None:
     rows: list[tuple[str, float | None]] = [(f"I{i}", float(2 * i)) for i in range(45)]
     chart = charts.distribution([*rows, ("North", None)], ["I20", "North"])
     spec = chart.to_dict()
-    assert marks(spec) == ["bar", "rule", "text", "rule", "point", "text"]
+    assert marks(spec) == ["bar", "rule", "text", "rule", "rule", "point", "text"]
     bars = layer(spec, "bar")
     assert bars["transform"] == [{"filter": "datum.kind == 'bin'"}]
     assert (bars["encoding"]["x"]["field"], bars["encoding"]["x2"]["field"]) == ("lo", "hi")
-    median, marker = layer(spec, "rule", 0), layer(spec, "rule", 1)
+    median, marker = layer(spec, "rule", 0), layer(spec, "rule", 2)
     assert median["mark"]["strokeDash"] == [4, 4]
     assert marker["mark"]["color"] == charts.HIGHLIGHT_COLOUR
     assert layer(spec, "point")["mark"]["shape"] == "diamond"
@@ -451,6 +521,31 @@ def test_histogram_marks_median_and_institution_and_tells_its_rank() -> None:
         "to 88.0 (median 44.0); the fullest bin, 0 to under 5, holds 3. I20 scores 40.0, "
         "rank 25 of 45. North has no score. 1 without a score is not shown."
     )
+
+
+def test_histogram_without_focus_names_the_highest_and_the_lowest() -> None:
+    rows: list[tuple[str, float | None]] = [(f"I{i}", 20.0 + i) for i in range(50)]
+    chart = charts.distribution([*rows, ("Top", 97.5), ("Bottom", 2.5)], [])
+    values = chart.to_dict()["data"]["values"]
+    named = [(v["kind"], v["institution"], v["score"]) for v in values if "institution" in v]
+    assert named == [("named", "Top", 97.5), ("named", "Bottom", 2.5)]
+    lines = [v["line"] for v in values if "institution" in v]
+    assert len(set(lines)) == 2  # a line each: the names never sit on one another
+    # Their rule is the thin grey one, their name in the text colour and not bold.
+    extreme = layer(chart.spec, "rule", 1)
+    assert extreme["transform"] == [{"filter": "datum.kind == 'named'"}]
+    assert extreme["mark"]["color"] == charts.RULE_COLOUR
+    names = layer(chart.spec, "text", 1)["mark"]
+    assert names["fontWeight"] == {"expr": "datum.kind == 'highlight' ? 'bold' : 'normal'"}
+    assert chart.columns == ["Scores", "Institutions", "Named on the chart"]
+    assert (chart.rows[0], chart.rows[19][2]) == (["0 to under 5", "1", "Bottom"], "Top")
+    assert chart.alt.endswith(" Highest: Top (97.5); lowest: Bottom (2.5).")
+
+
+def test_histogram_with_nobody_named_has_no_empty_column() -> None:
+    chart = charts.histogram(charts.spread([10.0, 20.0, None]))
+    assert chart.columns == ["Scores", "Institutions"]
+    assert chart.rows[-1] == ["No score", "1"]
 
 
 @pytest.mark.parametrize(

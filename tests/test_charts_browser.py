@@ -166,7 +166,9 @@ def _chart_state(session: Session) -> list[dict[str, object]]:
             width: svg ? svg.getBoundingClientRect().width : 0,
             height: svg ? svg.getBoundingClientRect().height : 0,
             box: el.getBoundingClientRect().width,
-            specHeight: spec.height,
+            // a chart in its narrow layout (the heat map on a phone) has the height it names
+            specHeight: el.dataset.layout === "narrow" ? spec.usermeta.narrow.height : spec.height,
+            layout: el.dataset.layout || null,
             fitX: spec.autosize.type === "fit-x",
             kind: el.closest("figure").dataset.chartKind,
             texts: [...el.querySelectorAll("svg text")].map((t) => t.textContent),
@@ -205,6 +207,7 @@ def test_charts_render_with_instant_navigation_and_palettes(
     page.goto(site[1])
     _wait_for_charts(browser, "index-", 3)
     _check_drawn(browser)
+    assert [c["layout"] for c in _chart_state(browser)] == [None, None, "wide"]
     assert page.locator("img[src='x']").count() == 0
     figures = "\n".join(page.locator(".scorecard-chart-figure").all_text_contents())
     assert all(name in figures for name in HOSTILE)  # shown as text, never markup
@@ -243,15 +246,24 @@ def test_charts_render_with_instant_navigation_and_palettes(
     _wait_for_charts(browser, "index-", 3, scheme="light")
     assert all(_luminance(c["labelFill"]) < 0.4 for c in _chart_state(browser))
 
-    # A phone-sized window: the charts follow the narrower column.
+    # A phone-sized window: the charts follow the narrower column, and the heat map is drawn
+    # again in its narrow layout (names above their rows), as tall as that layout says.
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_function(
-        """() => [...document.querySelectorAll(".scorecard-chart")].every((el) =>
-          Math.abs(el.querySelector("svg").getBoundingClientRect().width
-                   - el.getBoundingClientRect().width) <= 2)""",
+        """() => [...document.querySelectorAll(".scorecard-chart")].every((el) => {
+          const svg = el.querySelector("svg").getBoundingClientRect();
+          const narrow = el.dataset.layout === "narrow"
+            ? ("""
+        + READ_SPEC
+        + """)(el).usermeta.narrow.height : null;
+          return Math.abs(svg.width - el.getBoundingClientRect().width) <= 2
+            && el.dataset.layout !== "wide" && (!narrow || Math.abs(svg.height - narrow) <= 2);
+        })""",
         timeout=5_000,
     )
     _check_drawn(browser)
+    layouts = {str(c["kind"]): c["layout"] for c in _chart_state(browser)}
+    assert layouts == {"pillar_scores": None, "trend": None, "heatmap": "narrow"}
     for summary in page.locator(".scorecard-chart-data > summary").all():
         summary.click()
     # The open tables scroll inside the column instead of widening the page.

@@ -12,6 +12,7 @@ from browser import Session, browser_page  # tests/ is on sys.path (no __init__.
 from conftest import ExampleSite
 from site_helpers import REPO, site_texts
 
+ARTIFACTS = Path(__file__).parent / "artifacts"
 READY = "[data-scorecard-compare][data-state='ready']"
 CHOSEN = ["tansyford", "everlythorpe", "peer-a", "nettlevale"]
 NAMES = [
@@ -114,6 +115,60 @@ def test_the_compare_page_works_opened_from_files(public_site: tuple[str, Path])
         session.page.wait_for_selector(READY, timeout=15_000)
         assert _header(session) == ["Quillcrest University Medical Center", "Peer A"]
         assert session.page_errors == []
+
+
+MISSING = ".scorecard-compare-missing"
+
+
+@pytest.mark.parametrize(
+    ("audience", "ids", "told"),
+    [
+        # In public a private institution (kestrelfold) and an anonymous one's own id
+        # (morrowbrook, shown as peer-a) read exactly as an id that never existed.
+        (
+            "public",
+            "tansyford,nosuch,kestrelfold,tansyford,morrowbrook",
+            "Not shown: nosuch, kestrelfold and morrowbrook — no such institution in this site.",
+        ),
+        (
+            "internal",
+            "nosuch,kestrelfold,Tansy%20Ford!",
+            "Not shown: nosuch — no such institution in this site; Tansy Ford! — "
+            "not an institution id (ids are lower-case letters, digits and hyphens).",
+        ),
+    ],
+    ids=["public", "internal"],
+)
+def test_compare_names_every_id_it_cannot_show_and_why(
+    example_site: ExampleSite, audience: str, ids: str, told: str
+) -> None:
+    with browser_page(width=1280) as session:
+        page = session.page
+        page.goto(f"{example_site.url}{audience}/compare/?ids={ids}")
+        page.wait_for_selector(READY, timeout=15_000)
+        assert page.locator(MISSING).inner_text() == told
+        shown = ["Tansyford Community Hospital"]
+        if audience == "internal":
+            shown = ["Kestrelfold Healthcare"]
+        assert _header(session) == shown
+        status = page.locator(".scorecard-compare-status").inner_text()
+        assert status.startswith("1 institution chosen")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"compare-unknown-{audience}.png")
+        # The address keeps what is shown; the notice stays until the choice changes.
+        kept = "kestrelfold" if audience == "internal" else "tansyford"
+        page.wait_for_url(re.compile(rf"\?ids={kept}$"))
+        page.get_by_role("button", name="Clear the choice").click()
+        assert page.locator(MISSING).is_hidden()
+        assert session.problems() == []
+
+
+def test_an_address_with_only_known_ids_has_no_notice(example_site: ExampleSite) -> None:
+    with browser_page(width=1280) as session:
+        session.page.goto(f"{example_site.url}public/compare/?ids=tansyford,peer-a")
+        session.page.wait_for_selector(READY, timeout=15_000)
+        assert session.page.locator(MISSING).is_hidden()
+        assert _header(session) == ["Tansyford Community Hospital", "Peer A"]
 
 
 # --- consent: an anonymous institution cannot be told ---------------------------------------------

@@ -97,15 +97,16 @@ def test_the_compare_page_lists_every_institution_its_audience_may_see(project: 
     assert page.templates == ["compare.md.j2"]
     rows = page.context.institutions
     assert [(r.id, r.name, r.url, r.peer_group, r.region, r.period) for r in rows] == [
-        ("alder", "Alder Hospital", "institutions/alder.md", "academic", "Vermont", "2026-Q3"),
-        ("cedar", "Cedar Hospital", "institutions/cedar.md", "academic", "Maine", "2026-Q3"),
-        ("dunmore", "Dunmore Hospital", "institutions/dunmore.md", "academic", "US-VT", "2026-Q2"),
-        ("elm", "Elm Hospital", "institutions/elm.md", "academic", "US-VT", "2026-Q3"),
-        ("gorse", "Gorse Hospital", "institutions/gorse.md", "index", "US-VT", "2026-Q3"),
-        ("peer-a", "Peer A", "institutions/peer-a.md", "academic", "", "2026-Q3"),
+        ("alder", "Alder Hospital", "institutions/alder.md", "Academic", "Vermont", "2026-Q3"),
+        ("cedar", "Cedar Hospital", "institutions/cedar.md", "Academic", "Maine", "2026-Q3"),
+        ("dunmore", "Dunmore Hospital", "institutions/dunmore.md", "Academic", "US-VT", "2026-Q2"),
+        ("elm", "Elm Hospital", "institutions/elm.md", "Academic", "US-VT", "2026-Q3"),
+        ("gorse", "Gorse Hospital", "institutions/gorse.md", "Index", "US-VT", "2026-Q3"),
+        ("peer-a", "Peer A", "institutions/peer-a.md", "Academic", "", "2026-Q3"),
     ]
+    # Peer groups read by name on the page (the data files keep their ids).
     assert (page.context.peer_groups, page.context.regions) == (
-        ["academic", "index"],
+        ["Academic", "Index"],
         ["Maine", "US-VT", "Vermont"],  # an anonymous institution's region is not told
     )
     overall = [(r.overall.text, r.overall.grade, r.overall.status) for r in rows]
@@ -151,11 +152,11 @@ def test_a_peer_group_is_ranked_in_tiers_of_its_latest_period(
     page = comparing(project, audience)["peer-groups/academic.md"]
     assert (page.templates, page.title) == (
         ["peer-group-academic.md.j2", "peer-group.md.j2"],
-        "Peer group academic",
+        "Academic peer group",
     )
     c = page.context
     assert (c.name, c.period, c.count, c.median) == (
-        "academic",
+        "Academic",
         "2026-Q3",
         len(sum(tiers, [])),
         median,
@@ -199,6 +200,6 @@ def test_the_peer_groups_page_lists_each_group_by_its_slug(project: Project) -> 
     listing = pages["peer-groups/index.md"]
     assert listing.templates == ["peer-groups.md.j2"]
     assert listing.context.groups == [
-        PeerGroupRow("academic", "academic.md", 5, "2026-Q3", "79.2", 2),
-        PeerGroupRow("index", "index-2.md", 1, "2026-Q3", "70.0", 1),
+        PeerGroupRow("Academic", "academic.md", 5, "2026-Q3", "79.2", 2),
+        PeerGroupRow("Index", "index-2.md", 1, "2026-Q3", "70.0", 1),
     ]

@@ -35,6 +35,31 @@ TABLE_BOXES = """() => [...document.querySelectorAll("article table")].map((tabl
 })"""
 
 
+# The lines of each table's heading row: the distinct tops of its text boxes, per cell.
+HEADING_LINES = """() => [...document.querySelectorAll("article table")].map((table) => {
+  const row = table.tHead && table.tHead.rows[0];
+  if (!row || !row.getClientRects().length) return null;
+  return [...row.cells].map((cell) => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const tops = [...range.getClientRects()].filter((r) => r.width > 0)
+      .map((r) => Math.round(r.top));
+    return {text: cell.textContent.trim(), lines: new Set(tops).size,
+            height: row.getBoundingClientRect().height};
+  });
+}).filter(Boolean).flat()"""
+# The home page's heat map as drawn: its layout, its box, and each axis label's box and text.
+HEATMAP = """() => {
+  const chart = document.querySelector("#chart-heatmap");
+  const svg = chart.querySelector("svg").getBoundingClientRect();
+  const labels = [...chart.querySelectorAll(".role-axis-label text")].map((t) => {
+    const box = t.getBoundingClientRect();
+    return {text: t.textContent, left: box.left, right: box.right};
+  });
+  return {layout: chart.dataset.layout, left: svg.left, right: svg.right, labels};
+}"""
+
+
 @pytest.fixture(scope="module")
 def site(example_site: ExampleSite) -> str:
     """The example's public site, served; its URL."""
@@ -117,3 +142,41 @@ def test_desktop_and_print(site: str, browser: Session) -> None:
     assert after == ['" (https://example.org/tansyford)"']
     page.pdf(path=ARTIFACTS / "print-institution.pdf")  # the browser's own print of the page
     assert session.problems() == []
+
+
+@pytest.mark.parametrize("width", [375, 390])
+def test_headings_and_the_heat_map_fit_a_phone(site: str, browser: Session, width: int) -> None:
+    page = browser.page
+    page.emulate_media(media="screen")  # the module's browser may have printed a page
+    page.set_viewport_size({"width": width, "height": 800})
+    for name in ("home", "institution", "pillar", "methodology"):
+        _open(browser, site + PAGES[name])
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        cells = page.evaluate(HEADING_LINES)
+        assert cells, name
+        # A heading is at most two lines: no heading row stacked word by word.
+        assert max(c["lines"] for c in cells) <= 2, [c for c in cells if c["lines"] > 2]
+        assert max(c["height"] for c in cells) <= 60, [c for c in cells if c["height"] > 60]
+    _open(browser, site)
+    heat = page.evaluate(HEATMAP)
+    # The heat map takes its narrow layout: inside the window, every name whole and readable.
+    assert heat["layout"] == "narrow"
+    assert 0 <= heat["left"] and heat["right"] <= width
+    texts = [label["text"] for label in heat["labels"]]
+    assert {"Recognition", "Tansyford Community Hospital"} <= set(texts)
+    assert "Everlythorpe Academic Medical Center" in texts
+    assert not [t for t in texts if t.endswith("…")]
+    outside = [x for x in heat["labels"] if x["left"] < 0 or x["right"] > width]
+    assert outside == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#chart-heatmap").screenshot(path=ARTIFACTS / f"phone-heatmap-{width}.png")
+    # A wider window draws it again in the wide layout, names left of their rows.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.wait_for_function(
+        "() => document.querySelector('#chart-heatmap').dataset.layout === 'wide'",
+        timeout=5_000,
+    )
+    page.wait_for_function(
+        "() => document.querySelector('#chart-heatmap svg .role-axis-label')", timeout=5_000
+    )
+    assert browser.problems() == []

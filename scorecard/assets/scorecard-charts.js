@@ -59,10 +59,30 @@
     return JSON.parse(new TextDecoder("utf-8").decode(bytes));
   }
 
+  // A chart with a narrow layout (usermeta.narrow: {below, height}; the heat map) takes it
+  // where its box is narrower than `below`: the spec's parameter `narrow` set, and that height.
+  function layoutFor(el, below) {
+    return el.getBoundingClientRect().width < below ? "narrow" : "wide";
+  }
+
+  function laidOut(el, spec) {
+    var narrow = spec.usermeta && spec.usermeta.narrow;
+    if (!narrow) return spec;
+    var layout = layoutFor(el, narrow.below);
+    el.setAttribute("data-layout", layout);
+    el.__scorecardBelow = narrow.below;
+    if (layout !== "narrow") return spec;
+    spec.height = narrow.height;
+    spec.params = (spec.params || []).map(function (param) {
+      return param.name === "narrow" ? Object.assign({}, param, {value: true}) : param;
+    });
+    return spec;
+  }
+
   function embed(el, mode) {
     var spec;
     try {
-      spec = readSpec(el);
+      spec = laidOut(el, readSpec(el));
     } catch (err) {
       el.setAttribute("data-rendered", "error");
       console.error("scorecard: chart " + el.id + " has no valid data-spec", err);
@@ -135,6 +155,22 @@
     }
   }
 
+  // A window that grows or shrinks past a chart's narrow width draws it in its other layout.
+  var relayoutPending = false;
+  function relayoutAll() {
+    if (relayoutPending) return;
+    relayoutPending = true;
+    window.requestAnimationFrame(function () {
+      relayoutPending = false;
+      drawn.forEach(function (entry) {
+        var el = entry.el;
+        var below = el.__scorecardBelow;
+        if (!below || !el.isConnected) return;
+        if (layoutFor(el, below) !== el.getAttribute("data-layout")) draw(el);
+      });
+    });
+  }
+
   function rethemeAll() {
     var mode = scheme();
     var charts = document.querySelectorAll(SELECTOR);
@@ -170,6 +206,7 @@
   function start() {
     window.addEventListener("beforeprint", openTables);
     window.addEventListener("afterprint", closeTables);
+    window.addEventListener("resize", relayoutAll);
     document.addEventListener("toggle", opened, true);
     renderAll();
     if (window.document$ && typeof window.document$.subscribe === "function") {

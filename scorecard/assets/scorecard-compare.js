@@ -55,14 +55,40 @@
 
   // --- the address ------------------------------------------------------------------------
 
+  // The ids in the address: those the data knows, in order and once each, and what the page
+  // says of the others. The data holds only what this site may show, so an id of an
+  // institution kept out of it reads exactly as an id that never existed.
+  var ID = /^[a-z0-9][a-z0-9-]*$/;
+  var NO_SUCH = "no such institution in this site";
+  var NOT_AN_ID = "not an institution id (ids are lower-case letters, digits and hyphens)";
+
   function readIds(known) {
     var raw = new URLSearchParams(window.location.search).get("ids") || "";
     var seen = {};
-    return raw.split(",").map(function (id) { return id.trim(); }).filter(function (id) {
-      if (!id || !Object.prototype.hasOwnProperty.call(known, id) || seen[id]) return false;
+    var ids = [];
+    var missing = [];
+    raw.split(",").forEach(function (piece) {
+      var id = piece.trim();
+      if (!id || seen[id]) return;
       seen[id] = true;
-      return true;
+      if (Object.prototype.hasOwnProperty.call(known, id)) ids.push(id);
+      else missing.push({id: id, why: ID.test(id) ? NO_SUCH : NOT_AN_ID});
     });
+    return {ids: ids, missing: missing};
+  }
+
+  // "Not shown: a and b — no such institution in this site; C! — not an institution id."
+  function missingText(missing) {
+    var order = [];
+    var byWhy = {};
+    missing.forEach(function (m) {
+      if (!byWhy[m.why]) { byWhy[m.why] = []; order.push(m.why); }
+      var shown = m.id.length > 60 ? m.id.slice(0, 59) + "\u2026" : m.id;
+      byWhy[m.why].push(shown);
+    });
+    return "Not shown: " + order.map(function (why) {
+      return joinWords(byWhy[why]) + " \u2014 " + why;
+    }).join("; ") + ".";
   }
 
   function writeIds(ids) {
@@ -113,11 +139,21 @@
     return wrap;
   }
 
-  function select(id, allText, values) {
+  function select(id, allText, values, naming) {
     var node = el("select", {"id": id});
     node.appendChild(el("option", {"value": ""}, allText));
-    values.forEach(function (value) { node.appendChild(el("option", {"value": value}, value)); });
+    values.forEach(function (value) {
+      node.appendChild(el("option", {"value": value}, naming ? naming(value) : value));
+    });
     return node;
+  }
+
+  // A peer group in words, as the site's pages name it (scorecard.wording.group_name):
+  // "academic" -> "Academic", "large-teaching" -> "Large Teaching".
+  function groupName(id) {
+    var words = String(id).split(/[-_\s]+/).filter(function (w) { return w; });
+    if (!words.length) return String(id);
+    return words.map(function (w) { return w.charAt(0).toUpperCase() + w.slice(1); }).join(" ");
   }
 
   function uniqueSorted(values) {
@@ -156,7 +192,8 @@
     var byId = {};
     data.institutions.forEach(function (inst) { byId[inst.id] = inst; });
     var links = pageLinks(root);
-    var state = {ids: readIds(byId), query: "", group: "", region: "", series: "overall"};
+    var asked = readIds(byId);
+    var state = {ids: asked.ids, query: "", group: "", region: "", series: "overall"};
     var view = null;
 
     // Series labels: names, made unique with the id where two institutions share one.
@@ -168,7 +205,7 @@
     var search = el("input", {"type": "search", "id": "scorecard-compare-search", "autocomplete": "off"});
     var groups = uniqueSorted(data.institutions.map(function (i) { return i.peer_group; }));
     var regions = uniqueSorted(data.institutions.map(function (i) { return i.region; }));
-    var groupSelect = select("scorecard-compare-group", "All peer groups", groups);
+    var groupSelect = select("scorecard-compare-group", "All peer groups", groups, groupName);
     var regionSelect = select("scorecard-compare-region", "All regions", regions);
     var controls = el("div", {"class": "scorecard-compare-controls"});
     controls.appendChild(labelled("Search by name", search));
@@ -183,6 +220,11 @@
     choices.appendChild(list);
     root.appendChild(choices);
 
+    // What the address asked for and the page cannot show; it stays until the choice changes.
+    var missing = el("p", {"class": "scorecard-compare-missing", "role": "note"});
+    missing.hidden = !asked.missing.length;
+    if (asked.missing.length) missing.textContent = missingText(asked.missing);
+    root.appendChild(missing);
     var status = el("p", {"class": "scorecard-compare-status", "aria-live": "polite"});
     root.appendChild(status);
     var chosen = el("ul", {"class": "scorecard-compare-chosen", "aria-label": "Chosen institutions"});
@@ -197,6 +239,7 @@
     }
 
     function toggle(id, on) {
+      missing.hidden = true;
       var at = state.ids.indexOf(id);
       if (on && at === -1) state.ids.push(id);
       if (!on && at !== -1) state.ids.splice(at, 1);
@@ -217,7 +260,7 @@
         box.addEventListener("change", function () { toggle(inst.id, box.checked); });
         item.appendChild(box);
         item.appendChild(el("label", {"for": id}, inst.name));
-        var about = [inst.peer_group];
+        var about = [groupName(inst.peer_group)];
         if (inst.region) about.push(inst.region);
         item.appendChild(el("small", {"id": id + "-about"}, about.join(" \u00b7 ")));
         list.appendChild(item);
@@ -236,6 +279,7 @@
         var item = el("li");
         var clear = el("button", {"type": "button"}, "Clear the choice");
         clear.addEventListener("click", function () {
+          missing.hidden = true;
           state.ids = [];
           writeIds(state.ids);
           renderChoices();
@@ -290,7 +334,7 @@
         body.appendChild(tr);
       }
       line("Period", function (td, inst) { td.textContent = inst.period; });
-      line("Peer group", function (td, inst) { td.textContent = inst.peer_group; });
+      line("Peer group", function (td, inst) { td.textContent = groupName(inst.peer_group); });
       line("Overall", function (td, inst) { scoreCell(td, (inst.scores[inst.period] || {}).overall); });
       line("Peer percentile", function (td, inst) {
         td.textContent = inst.peer_percentile === null ? "\u2013" : Number(inst.peer_percentile).toFixed(0);
@@ -476,7 +520,7 @@
     regionSelect.addEventListener("change", function () { state.region = regionSelect.value; renderChoices(); });
 
     current = {root: root, redraw: null, finalize: function () { if (view) { view.finalize(); view = null; } }};
-    writeIds(state.ids); // drop ids the data does not know
+    writeIds(state.ids); // drop ids the data does not know: the page has named them
     renderChoices();
     renderResults();
   }

@@ -5,7 +5,8 @@ returns a `Chart`: a complete spec with the rows as inline data, a text alternat
 same data as a table. Altair runs once per kind of chart (the spec is cached as a template); a
 page only pays for a copy of the template with its own rows stamped in, so thousands of pages
 stay cheap. A page's chart never grows with the number of institutions it compares: above
-`DOTS_UP_TO` scored institutions, a distribution is a histogram of `BINS` bins, and a `Spread`
+`DOTS_UP_TO` scored institutions, a distribution is a histogram of `BINS` bins (and up to
+`NAMED_UP_TO`, every dot is named on the chart), and a `Spread`
 (a group's scores sorted once) gives each member's page its bins, median and rank without a
 pass over the group.
 
@@ -43,6 +44,7 @@ from scorecard.charts.evidence import GRID, POINTS_UP_TO, changes_scatter
 from scorecard.charts.groups import (
     BINS,
     DOTS_UP_TO,
+    NAMED_UP_TO,
     Spread,
     distribution,
     heatmap,
@@ -61,6 +63,7 @@ __all__ = [
     "HEATMAP_SCHEME",
     "HIGHLIGHT_COLOUR",
     "MISSING_FILL",
+    "NAMED_UP_TO",
     "OKABE_ITO",
     "OTHERS_COLOUR",
     "POINTS_UP_TO",

@@ -15,13 +15,15 @@ _TABLE_NAMES = {
 }
 
 
-def chart_html(chart: Chart, *, chart_id: str) -> str:
+def chart_html(chart: Chart, *, chart_id: str, table_on_page: bool = False) -> str:
     """The HTML block that embeds `chart` in a Markdown page.
 
     One block starting at column 0 with no blank line, so Python-Markdown passes it through
     untouched; every text is escaped, Markdown's own characters included. Put it between blank
     lines. The page's script draws the chart from the `data-spec` attribute (`encode_spec`).
     The data table is left out of the site's search index: its cells are no words to look for.
+    ``table_on_page``: the page shows the same data in a table of its own, so that on paper
+    the chart's table is left out (`data-table-on-page`) rather than printed twice.
     """
     height = chart.spec.get("height")
     style = f' style="min-height:{int(height)}px"' if isinstance(height, int | float) else ""
@@ -46,7 +48,9 @@ def chart_html(chart: Chart, *, chart_id: str) -> str:
         f' data-spec="{encode_spec(chart.spec)}" role="img"'
         f' tabindex="0" aria-label="{attribute_text(chart.alt)}"{style}></div>',
         f"<figcaption>{attribute_text(chart.alt)}</figcaption>",
-        '<details class="scorecard-chart-data" data-search-exclude>',
+        '<details class="scorecard-chart-data" data-search-exclude'
+        + (" data-table-on-page" if table_on_page else "")
+        + ">",
         "<summary>Data for this chart</summary>",
         f'<div class="scorecard-table-scroll" tabindex="0" role="region"'
         f' aria-label="{attribute_text(_TABLE_NAMES.get(chart.kind, "Chart data"))}">',

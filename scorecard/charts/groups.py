@@ -34,10 +34,16 @@ from scorecard.charts.chart import (
     _wrap,
 )
 
-_HIGHLIGHTED, _OTHERS = "Highlighted", "Other institutions"
 _HEAT_NARROW = 72  # heat map columns narrower than this (pixels) turn their labels
 _HEAT_LINE = 12  # line height of the heat map's pillar names
+HEAT_NARROW_BELOW = 560  # pixels: a heat map narrower than this has its names above the rows
+_HEAT_ROW_NARROW = 44  # pixels a row takes there: the name's line and the cells
 DOTS_UP_TO = 40  # a distribution of more scored institutions than this is a histogram
+NAMED_UP_TO = 12  # a dot chart of this many scored institutions or fewer names every dot
+_DOT_LINE = 20  # pixels: the height of a named dot's line
+_DOT_CAPTION = 18  # pixels at the top of the dot chart kept for the median's caption
+_DOTS_OTHERS = 110  # pixels of the band below the named lines where the other dots are spread
+_DOTS_AXIS = 60  # pixels below the dots: the score axis and its title
 BINS = 20  # the histogram's bins, of equal width on 0..100
 _BIN_WIDTH = 100 / BINS
 _BIN_GAP = 0.2  # score points left blank on each side of a bar
@@ -50,32 +56,46 @@ _HISTOGRAM_PLOT = 150  # about the pixel height of the histogram's plot, inside 
 
 @functools.lru_cache(maxsize=1)
 def _heatmap_template() -> str:
-    # Pillar names wrap onto lines of words (the same rule as `_wrap`) when the columns are
-    # wide enough, and turn 45 degrees when they are not; each page stamps the padding that
-    # lifts its wrapped names clear of the cells. Institution names get up to 30 % of the width.
-    narrow = f"bandwidth('x') < {_HEAT_NARROW}"
+    # Two layouts, chosen by the parameter `narrow` (the page's script sets it where the chart
+    # is narrower than `HEAT_NARROW_BELOW`, with the height in `usermeta.narrow`):
+    # - wide: institution names left of their row, up to 30 % of the width; pillar names wrap
+    #   onto lines of words (the rule of `_wrap`) when the columns are wide enough and turn
+    #   45 degrees when they are not; each page stamps the padding that lifts them clear.
+    # - narrow (a phone): each institution's name on a line of its own above its row, across
+    #   the whole width, and the pillar names on one line, as wide as their column.
+    turned = f"!narrow && bandwidth('x') < {_HEAT_NARROW}"
     wrapped = r"split(replace(datum.label, regexp('(.{8,}?)\\s+', 'g'), '$1\n'), '\n')"
     x_axis = alt.Axis(
         orient="top",
         domain=False,
         ticks=False,
-        labelLimit=120,
+        labelLimit=alt.ExprRef(expr="narrow ? bandwidth('x') : 120"),
+        labelFontSize=alt.ExprRef(expr="narrow ? 10 : 11"),
         labelLineHeight=_HEAT_LINE,
-        labelExpr=f"{narrow} ? datum.label : {wrapped}",
-        labelAngle=alt.ExprRef(expr=f"{narrow} ? -45 : 0"),
-        labelAlign=alt.ExprRef(expr=f"{narrow} ? 'left' : 'center'"),
-        labelBaseline=alt.ExprRef(expr=f"{narrow} ? 'bottom' : 'line-top'"),
+        labelExpr=f"narrow || {turned} ? datum.label : {wrapped}",
+        labelAngle=alt.ExprRef(expr=f"{turned} ? -45 : 0"),
+        labelAlign=alt.ExprRef(expr=f"{turned} ? 'left' : 'center'"),
+        labelBaseline=alt.ExprRef(expr=f"{turned} || narrow ? 'bottom' : 'line-top'"),
         labelPadding=alt.ExprRef(expr="4"),
     )
     y_axis = alt.Axis(
         domain=False,
         ticks=False,
-        labelLimit=alt.ExprRef(expr="clamp(containerSize()[0] * 0.3, 60, 240)"),
+        labelAlign=alt.ExprRef(expr="narrow ? 'left' : 'right'"),
+        labelFontSize=alt.ExprRef(expr="narrow ? 11 : 10"),
+        labelBaseline=alt.ExprRef(expr="narrow ? 'bottom' : 'middle'"),
+        labelPadding=alt.ExprRef(expr="narrow ? -1 : 2"),
+        labelOffset=alt.ExprRef(expr="narrow ? -bandwidth('y') / 2 - 2 : 0"),
+        labelLimit=alt.ExprRef(
+            expr="narrow ? width - 2 : clamp(containerSize()[0] * 0.3, 60, 240)"
+        ),
     )
     x = alt.X("pillar:N", sort=None, title=None, axis=x_axis, scale=alt.Scale(paddingInner=0.04))
-    y = alt.Y(
-        "institution:N", sort=None, title=None, axis=y_axis, scale=alt.Scale(paddingInner=0.06)
+    y_scale = alt.Scale(
+        paddingInner=alt.ExprRef(expr="narrow ? 0.42 : 0.06"),
+        paddingOuter=alt.ExprRef(expr="narrow ? 0.45 : 0.03"),
     )
+    y = alt.Y("institution:N", sort=None, title=None, axis=y_axis, scale=y_scale)
     tooltip = [
         alt.Tooltip("institution:N", title="Institution"),
         alt.Tooltip("pillar:N", title="Pillar"),
@@ -106,7 +126,8 @@ def _heatmap_template() -> str:
         .mark_text(fontWeight="bold", fontSize=12)
         .encode(text="label:N", color=ink.otherwise(alt.value("#000000")), tooltip=tooltip)
     )
-    return _template(alt.layer(scored, missing, letters, data=_ROWS).encode(x=x, y=y))
+    layered = alt.layer(scored, missing, letters, data=_ROWS).encode(x=x, y=y)
+    return _template(layered.add_params(alt.param(name="narrow", value=False)))
 
 
 def heatmap(rows: Iterable[tuple[str, str, float | None, str | None]]) -> Chart:
@@ -137,9 +158,12 @@ def heatmap(rows: Iterable[tuple[str, str, float | None, str | None]]) -> Chart:
     spec = _stamp(
         _heatmap_template(), values, height=90 + _HEAT_LINE * lines + 28 * len(institutions)
     )
-    narrow = f"bandwidth('x') < {_HEAT_NARROW}"
+    turned = f"!narrow && bandwidth('x') < {_HEAT_NARROW}"
     spec["encoding"]["x"]["axis"]["labelPadding"] = {
-        "expr": f"{narrow} ? 4 : {lines * _HEAT_LINE + 4}"
+        "expr": f"{turned} || narrow ? 4 : {lines * _HEAT_LINE + 4}"
+    }
+    spec["usermeta"] = {
+        "narrow": {"below": HEAT_NARROW_BELOW, "height": 96 + _HEAT_ROW_NARROW * len(institutions)}
     }
     cell: dict[tuple[str, str], str] = {}
     for v in values:
@@ -171,20 +195,22 @@ def _heatmap_alt(values: list[dict[str, Any]], institutions: list[str], pillars:
 
 # -- distribution -----------------------------------------------------------------------------
 
+# A name beside a dot reads left of it on the right half of the axis and right of it on the
+# left half, cut to the room there is (Vega's `width` is the plot's).
+_RIGHT_HALF = "datum.score >= 50"
+_NAME_ALIGN = alt.ExprRef(expr=f"{_RIGHT_HALF} ? 'right' : 'left'")
+_NAME_DX = alt.ExprRef(expr=f"{_RIGHT_HALF} ? -9 : 9")
+_NAME_LIMIT = alt.ExprRef(
+    expr=f"max(40, ({_RIGHT_HALF} ? datum.score : 100 - datum.score) / 100 * width - 12)"
+)
+
 
 @functools.lru_cache(maxsize=1)
 def _distribution_template() -> str:
-    legend = alt.Legend(title=None, orient="bottom", symbolOpacity=1)
-    domain = [_OTHERS, _HIGHLIGHTED]
-    colour = alt.Color(
-        "group:N",
-        scale=alt.Scale(domain=domain, range=[OTHERS_COLOUR, HIGHLIGHT_COLOUR]),
-        legend=legend,
-    )
-    shape = alt.Shape(
-        "group:N", scale=alt.Scale(domain=domain, range=["circle", "diamond"]), legend=legend
-    )
-    y = alt.Y("jitter:Q", scale=alt.Scale(domain=[0, 1]), axis=None, title=None)
+    # Every dot is one institution; those named on the chart (`named`) each have a line of
+    # their own (`y`), highest score on top, with the name beside the dot. No legend: the
+    # institutions in focus are told by their name, written in bold, not by a key.
+    y = alt.Y("y:Q", scale=alt.Scale(domain=[0, 1]), axis=None, title=None)
     tooltip = [
         alt.Tooltip("institution:N", title="Institution"),
         alt.Tooltip("score_label:N", title="Score"),
@@ -192,15 +218,25 @@ def _distribution_template() -> str:
     others = (
         alt.Chart()
         .transform_filter("!datum.highlighted")
-        .mark_point(filled=True, size=45, opacity=0.6)
-        .encode(x=_score_x("score"), y=y, color=colour, shape=shape, tooltip=tooltip)
+        .mark_point(filled=True, size=55, opacity=0.75, shape="circle", color=OTHERS_COLOUR)
+        .encode(x=_score_x("score"), y=y, tooltip=tooltip)
     )
     chosen = alt.Chart().transform_filter("datum.highlighted")
-    marked = chosen.mark_point(filled=True, size=160, opacity=1).encode(
-        x=_score_x("score"), y=y, color=colour, shape=shape, tooltip=tooltip
-    )
-    names = chosen.mark_text(dy=-14, fontWeight="bold").encode(
-        x=_score_x("score"), y=y, text="institution:N"
+    marked = chosen.mark_point(
+        filled=True, size=160, opacity=1, shape="diamond", color=HIGHLIGHT_COLOUR
+    ).encode(x=_score_x("score"), y=y, tooltip=tooltip)
+    names = (
+        alt.Chart()
+        .transform_filter("datum.named")
+        .mark_text(
+            align=_NAME_ALIGN,
+            dx=_NAME_DX,
+            limit=_NAME_LIMIT,
+            baseline="middle",
+            fontSize=11,
+            fontWeight=alt.ExprRef(expr="datum.highlighted ? 'bold' : 'normal'"),
+        )
+        .encode(x=_score_x("score"), y=y, text="institution:N")
     )
     median = alt.Chart().transform_aggregate(median="median(score)")
     rule = median.mark_rule(color=RULE_COLOUR, strokeDash=[4, 4]).encode(x=_score_x("median"))
@@ -212,51 +248,88 @@ def _distribution_template() -> str:
     return _template(alt.layer(others, rule, caption, marked, names, data=_ROWS))
 
 
+def _named(scored: list[tuple[str, float]], chosen: set[str]) -> set[str]:
+    """Whom the chart names: everyone up to `NAMED_UP_TO`; above, those in focus, or, with
+    none in focus, the highest and the lowest (ties: the first by name)."""
+    if len(scored) <= NAMED_UP_TO:
+        return {name for name, _ in scored}
+    focus = {name for name, _ in scored if name in chosen}
+    if focus:
+        return focus
+    highest = min(scored, key=lambda item: (-item[1], item[0]))
+    lowest = min(scored, key=lambda item: (item[1], item[0]))
+    return {highest[0], lowest[0]}
+
+
 def distribution(rows: Iterable[tuple[str, float | None]], highlight: Collection[str]) -> Chart:
     """Many institutions' scores on one measure as dots on 0..100, with some highlighted.
 
-    rows: (institution name, score or None); highlight: names of the institutions to mark (a
-    distinct colour and shape, and their name). Institutions without a score are left out of the
-    plot and listed in the table. Above `DOTS_UP_TO` scored institutions, a `histogram`.
+    rows: (institution name, score or None); highlight: names of the institutions in focus
+    (a distinct colour and shape, their name in bold). Up to `NAMED_UP_TO` scored institutions,
+    every dot is named on the chart; above, the highlighted ones, or, when none is, the highest
+    and the lowest. Institutions without a score are left out of the plot; the table lists
+    every institution. Above `DOTS_UP_TO` scored institutions, a `histogram`.
     """
     chosen = set(highlight)
     listed = [(name, _number(raw)) for name, raw in rows]
-    if sum(1 for _, score in listed if score is not None) > DOTS_UP_TO:
+    scored = [(name, score) for name, score in listed if score is not None]
+    named = _named(scored, chosen)
+    if len(scored) > DOTS_UP_TO:
         group = spread(score for _, score in listed)
-        return histogram(group, [(name, score) for name, score in listed if name in chosen])
+        marked = [(name, score) for name, score in listed if name in chosen]
+        extremes = [] if marked else [(n, s) for n, s in scored if n in named]
+        return histogram(group, marked, named=sorted(extremes, key=lambda item: -item[1]))
+    values, plot = _dots(scored, chosen, named)
+    ranked = sorted(listed, key=lambda item: (item[1] is None, -(item[1] or 0.0)))
+    focus = any(name in chosen for name, _ in listed)
+    columns = ["Institution", "Score"] + (["Highlighted"] if focus else [])
+    table = [
+        [name, _fmt(score)] + (["yes" if name in chosen else ""] if focus else [])
+        for name, score in ranked
+    ]
+    alt_text = _distribution_alt(listed, chosen, named)
+    if not values:
+        return _empty("distribution", alt_text, columns, table)
+    spec = _stamp(_distribution_template(), values, height=plot + _DOTS_AXIS)
+    return Chart("distribution", spec, alt_text, columns, table)
+
+
+def _dots(
+    scored: list[tuple[str, float]], chosen: set[str], named: set[str]
+) -> tuple[list[dict[str, Any]], int]:
+    """The rows of a dot chart, each with its height `y` (0 bottom, 1 top), and the plot's
+    height in pixels.
+
+    Below the room the median's caption takes, each named institution has a line of its own,
+    highest score on top; the others share a band below, spread in height by their name, so
+    that an institution sits at the same height on every chart.
+    """
+    lines = sorted((item for item in scored if item[0] in named), key=lambda i: (-i[1], i[0]))
+    below = _DOTS_OTHERS if len(lines) < len(scored) else _DOT_LINE // 2
+    plot = _DOT_CAPTION + _DOT_LINE * len(lines) + below
+    line_of = {
+        name: 1 - (_DOT_CAPTION + _DOT_LINE * (i + 0.5)) / plot for i, (name, _) in enumerate(lines)
+    }
+    band = 1 - (_DOT_CAPTION + _DOT_LINE * len(lines)) / plot  # the top of the others' band
     values: list[dict[str, Any]] = []
-    marked_so_far = 0
-    for name, score in listed:
-        if score is None:
-            continue
-        marked = name in chosen
-        # A vertical spread from the name, so an institution sits at the same height everywhere;
-        # highlighted ones alternate between two heights so that their names do not collide.
-        jitter = 0.1 + 0.8 * zlib.crc32(name.encode()) / 0xFFFFFFFF
-        if marked:
-            jitter = 0.25 if marked_so_far % 2 else 0.55
-            marked_so_far += 1
+    for name, score in scored:
+        spread_y = band * (0.1 + 0.8 * zlib.crc32(name.encode()) / 0xFFFFFFFF)
         values.append(
             {
                 "institution": name,
                 "score": _round(score),
                 "score_label": _fmt(score),
-                "highlighted": marked,
-                "group": _HIGHLIGHTED if marked else _OTHERS,
-                "jitter": round(jitter, 4),
+                "highlighted": name in chosen,
+                "named": name in named,
+                "y": round(line_of.get(name, spread_y), 4),
             }
         )
-    ranked = sorted(listed, key=lambda item: (item[1] is None, -(item[1] or 0.0)))
-    table = [[name, _fmt(score), "yes" if name in chosen else ""] for name, score in ranked]
-    columns = ["Institution", "Score", "Highlighted"]
-    alt_text = _distribution_alt(listed, chosen)
-    if not values:
-        return _empty("distribution", alt_text, columns, table)
-    spec = _stamp(_distribution_template(), values, height=190)
-    return Chart("distribution", spec, alt_text, columns, table)
+    return values, plot
 
 
-def _distribution_alt(listed: list[tuple[str, float | None]], chosen: set[str]) -> str:
+def _distribution_alt(
+    listed: list[tuple[str, float | None]], chosen: set[str], named: set[str]
+) -> str:
     scores = [score for _, score in listed if score is not None]
     if not listed:
         return "No institutions to show."
@@ -267,15 +340,29 @@ def _distribution_alt(listed: list[tuple[str, float | None]], chosen: set[str]) 
         f"Scores of {_count(len(scores), 'institution')} range from {_fmt(min(scores))} to "
         f"{_fmt(max(scores))} (median {_fmt(middle)})."
     )
-    for name, score in [item for item in listed if item[0] in chosen][:5]:
+    focus = [item for item in listed if item[0] in chosen]
+    for name, score in focus[:5]:
         if score is None:
             text += f" {name} has no score."
         else:
             rank = 1 + sum(1 for other in scores if other > score)
             text += f" {name} scores {_fmt(score)}, rank {rank} of {len(scores)}."
+    if len(named) == len(scores):
+        text += " Each dot is named."
+    elif not focus:
+        text += " " + _extremes_text([(n, s) for n, s in listed if n in named and s is not None])
     if len(scores) < len(listed):
         text += _left_out(len(listed) - len(scores))
     return text
+
+
+def _extremes_text(extremes: Sequence[tuple[str, float | None]]) -> str:
+    """ "Highest: A (91.3); lowest: B (3.0)." for the named highest and lowest."""
+    ranked = sorted(extremes, key=lambda item: -(item[1] or 0.0))
+    if not ranked:
+        return ""
+    high, low = ranked[0], ranked[-1]
+    return f"Highest: {high[0]} ({_fmt(high[1])}); lowest: {low[0]} ({_fmt(low[1])})."
 
 
 def _left_out(missing: int) -> str:
@@ -333,8 +420,9 @@ def spread(scores: Iterable[float | None]) -> Spread:
 
 @functools.lru_cache(maxsize=1)
 def _histogram_template() -> str:
-    # Each row is a bin, the median or a marked institution (`kind`). The count axis keeps some
-    # room above the bars (each page stamps its top) for the median's caption and the names.
+    # Each row is a bin, the median, an institution in focus (`highlight`) or one named for
+    # being the highest or the lowest (`named`). The count axis keeps some room above the bars
+    # (each page stamps its top) for the median's caption and the names.
     y = alt.Y(
         "count:Q",
         title="Institutions",
@@ -359,29 +447,49 @@ def _histogram_template() -> str:
     caption = median.mark_text(
         align=align, baseline="top", dx=alt.ExprRef(expr=f"{right} ? -4 : 4"), fontSize=10
     ).encode(x=_score_x("score"), y=alt.value(0), text="label:N")
-    chosen = alt.Chart().transform_filter("datum.kind == 'highlight'")
     tooltip = [
         alt.Tooltip("institution:N", title="Institution"),
         alt.Tooltip("score_label:N", title="Score"),
     ]
+    chosen = alt.Chart().transform_filter("datum.kind == 'highlight'")
     marker = chosen.mark_rule(color=HIGHLIGHT_COLOUR, strokeWidth=2).encode(
         x=_score_x("score"), tooltip=tooltip
     )
     point = chosen.mark_point(
         filled=True, size=160, opacity=1, shape="diamond", color=HIGHLIGHT_COLOUR
     ).encode(x=_score_x("score"), y=y, tooltip=tooltip)
-    names = chosen.mark_text(
-        align=align, baseline="top", dx=alt.ExprRef(expr=f"{right} ? -6 : 6"), fontWeight="bold"
-    ).encode(x=_score_x("score"), y=alt.Y("line:Q", scale=None), text="institution:N")
-    return _template(alt.layer(bars, rule, caption, marker, point, names, data=_ROWS))
+    extremes = alt.Chart().transform_filter("datum.kind == 'named'")
+    extreme = extremes.mark_rule(color=RULE_COLOUR, strokeWidth=1).encode(
+        x=_score_x("score"), tooltip=tooltip
+    )
+    names = (
+        alt.Chart()
+        .transform_filter("datum.kind == 'highlight' || datum.kind == 'named'")
+        .mark_text(
+            align=align,
+            baseline="top",
+            dx=alt.ExprRef(expr=f"{right} ? -6 : 6"),
+            fontWeight=alt.ExprRef(expr="datum.kind == 'highlight' ? 'bold' : 'normal'"),
+        )
+        .encode(x=_score_x("score"), y=alt.Y("line:Q", scale=None), text="institution:N")
+    )
+    layers = (bars, rule, caption, extreme, marker, point, names)
+    return _template(alt.layer(*layers, data=_ROWS))
 
 
-def histogram(group: Spread, highlight: Sequence[tuple[str, float | None]] = ()) -> Chart:
+def histogram(
+    group: Spread,
+    highlight: Sequence[tuple[str, float | None]] = (),
+    *,
+    named: Sequence[tuple[str, float]] = (),
+) -> Chart:
     """A group's scores as counts in `BINS` bins on 0..100, the median a dashed rule.
 
-    group: the group's `spread()`; highlight: (name, score or None) of the institutions to mark
-    with a rule, a point on their bin and their name. The spec and the table hold the bins, never
-    the members, so the chart's size does not depend on the group's.
+    group: the group's `spread()`; highlight: (name, score or None) of the institutions in
+    focus, marked with a rule, a point on their bin and their name in bold; named: (name,
+    score) of others to name with a thin rule, such as the highest and the lowest of a group
+    with none in focus. The spec and the table hold the bins and the institutions named, never
+    the other members, so the chart's size does not depend on the group's.
     """
     marked = [(name, _number(raw)) for name, raw in highlight]
     values: list[dict[str, Any]] = [
@@ -397,14 +505,15 @@ def histogram(group: Spread, highlight: Sequence[tuple[str, float | None]] = ())
     if group.median is not None:
         label = f"median {_fmt(group.median)}"
         values.append({"kind": "median", "score": _round(group.median), "label": label})
-    here: dict[int | None, list[str]] = {}  # bin (None: no score) -> the marked names in it
-    for name, score in marked:
+    here: dict[int | None, list[str]] = {}  # bin (None: no score) -> the names in it
+    for name, score in [*marked, *named]:
         here.setdefault(None if score is None else _bin(score), []).append(name)
-    shown = [(name, score) for name, score in marked if score is not None]
-    for line, (name, score) in enumerate(shown):
+    shown = [("highlight", name, score) for name, score in marked if score is not None]
+    shown += [("named", name, score) for name, score in named]
+    for line, (kind, name, score) in enumerate(shown):
         values.append(
             {
-                "kind": "highlight",
+                "kind": kind,
                 "institution": name,
                 "score": _round(score),
                 "score_label": _fmt(score),
@@ -414,13 +523,13 @@ def histogram(group: Spread, highlight: Sequence[tuple[str, float | None]] = ())
         )
 
     def row(label: str, count: int, index: int | None) -> list[str]:
-        return [label, str(count)] + ([", ".join(here.get(index, []))] if marked else [])
+        return [label, str(count)] + ([", ".join(here.get(index, []))] if here else [])
 
-    columns = ["Scores", "Institutions"] + (["Highlighted"] if marked else [])
+    columns = ["Scores", "Institutions"] + (["Named on the chart"] if here else [])
     table = [row(_bin_range(index), count, index) for index, count in enumerate(group.counts)]
     if group.missing:
         table.append(row("No score", group.missing, None))
-    alt_text = _histogram_alt(group, marked)
+    alt_text = _histogram_alt(group, marked, named)
     if not group.scores:
         return _empty("histogram", alt_text, columns, table)
     spec = _stamp(_histogram_template(), values, height=200)
@@ -433,7 +542,11 @@ def histogram(group: Spread, highlight: Sequence[tuple[str, float | None]] = ())
     return Chart("histogram", spec, alt_text, columns, table)
 
 
-def _histogram_alt(group: Spread, marked: list[tuple[str, float | None]]) -> str:
+def _histogram_alt(
+    group: Spread,
+    marked: list[tuple[str, float | None]],
+    named: Sequence[tuple[str, float]],
+) -> str:
     scores = group.scores
     if not scores:
         if not group.missing:
@@ -451,6 +564,8 @@ def _histogram_alt(group: Spread, marked: list[tuple[str, float | None]]) -> str
             text += f" {name} has no score."
         else:
             text += f" {name} scores {_fmt(score)}, rank {group.rank(score)} of {len(scores)}."
+    if named:
+        text += " " + _extremes_text(named)
     if group.missing:
         text += _left_out(group.missing)
     return text
