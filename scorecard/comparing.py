@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from scorecard import charts
-from scorecard.context import PillarHead, Score, Site, chart_block, overall_of, score_of
-from scorecard.pages import Gatherer, Page
+from scorecard.context import Page, PillarHead, Score, Site, chart_block, overall_of, score_of
+from scorecard.pages import Gatherer
 from scorecard.score import Result
 from scorecard.staleness import Stale
 from scorecard.uncertainty import Ranked, overall_uncertainty, tiers

@@ -41,6 +41,16 @@ if TYPE_CHECKING:  # these modules build on this one
 
 
 @dataclass(frozen=True)
+class Page:
+    """One Markdown page to render: ``path`` inside the docs folder."""
+
+    path: str
+    templates: list[str]
+    context: Any
+    title: str
+
+
+@dataclass(frozen=True)
 class Site:
     """Shared by every page: who the site is for and which framework made its numbers."""
 

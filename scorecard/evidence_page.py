@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from scorecard import charts
-from scorecard.context import Site, chart_block, plain_pillar
+from scorecard.context import Page, Site, chart_block, plain_pillar
 from scorecard.evidence import Association, ChangeRow, Estimate, Evidence, LevelRow, evidence_of
 from scorecard.model import Framework
-from scorecard.pages import Gatherer, Page
+from scorecard.pages import Gatherer
 
 PAGE = "evidence.md"
 

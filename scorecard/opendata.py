@@ -26,10 +26,10 @@ from markupsafe import Markup
 
 from scorecard.audience import shown_responses
 from scorecard.badges import grade_badge
-from scorecard.context import Site
+from scorecard.context import Page, Site
 from scorecard.dictionary import FILES, DataFile
 from scorecard.export import compact_json, json_with_items, result_with_publication
-from scorecard.pages import Gatherer, Page
+from scorecard.pages import Gatherer
 from scorecard.responses import response_document
 from scorecard.score import r2
 from scorecard.text import inert

@@ -7,7 +7,6 @@ Nothing is written here. Links are relative to the page's own Markdown file, so 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -24,16 +23,13 @@ from scorecard.badges import BadgeView, badge_paths, grade_badge, inline, site_a
 from scorecard.changes import grade_changes, next_step
 from scorecard.context import (
     ActionRow,
-    DataContext,
     HomeContext,
     InstitutionContext,
     InstitutionRow,
     InstitutionsIndexContext,
-    MethodologyContext,
-    MethodologyPillar,
-    MetricDefRow,
     MetricRow,
     Mover,
+    Page,
     PeriodRow,
     PillarContext,
     PillarHead,
@@ -54,10 +50,10 @@ from scorecard.context import (
     score_of,
     site_of,
 )
-from scorecard.evidence import RESAMPLES
 from scorecard.facts import ScoreSet
 from scorecard.model import Audit, Framework, Institution, Project, Source
 from scorecard.publications import Publications, framework_marks
+from scorecard.reference_pages import data_page, methodology_page
 from scorecard.responses import response_views
 from scorecard.score import MetricResult, Result, score_metric
 from scorecard.staleness import stale_institutions
@@ -65,7 +61,6 @@ from scorecard.uncertainty import Move, group_slugs, latest_move, movers, moves
 from scorecard.wording import (
     KIND_NAMES,
     STATUS_TEXT,
-    floor_text,
     fmt,
     group_name,
     metric_short,
@@ -82,16 +77,6 @@ HEATMAP_UP_TO = 60  # more institutions than this: no heat map on the home page,
 # grow by about 12 KB per institution (70 MB for 6,000) and take a browser minutes to load;
 # an institution is found by name on the Institutions page, which the index holds.
 SEARCHED_UP_TO = 300
-
-
-@dataclass(frozen=True)
-class Page:
-    """One Markdown page to render: ``path`` inside the docs folder."""
-
-    path: str
-    templates: list[str]
-    context: Any
-    title: str
 
 
 def _latest(results: list[Result]) -> dict[str, Result]:
@@ -582,77 +567,14 @@ class Gatherer:
         return self.compare_urls[key][inst_id]
 
     def methodology(self) -> Page:
-        fw = self.framework
-        pillars = [
-            MethodologyPillar(
-                id=pid,
-                name=p.name,
-                question=p.question,
-                role=p.role,
-                weight=number(p.weight),
-                metrics=[
-                    MetricDefRow(
-                        id=mid,
-                        name=m.name,
-                        description=m.description,
-                        kind=m.kind,
-                        unit=m.unit,
-                        better=m.better,
-                        target=target_text(m),
-                        floor=floor_text(m),
-                        weight=number(m.weight),
-                        collected=m.collected,
-                        basis=m.basis,
-                    )
-                    for mid in fw.metrics_by_pillar.get(pid, [])
-                    for m in [fw.metrics[mid]]
-                ],
-            )
-            for pid, p in fw.pillars.items()
-        ]
-        context = MethodologyContext(
-            site=self.site,
-            pillars=pillars,
-            grades=grade_bands(fw),
-            min_n_public=fw.min_n_public,
-            min_n_internal=fw.min_n_internal,
-            overall_min_pillars=fw.overall_min_pillars,
-            core_count=len(fw.core_pillars),
-            references=sorted(fw.references.items()),
-            evidence=fw.evidence,
-            evidence_resamples=RESAMPLES,
-            stale_after=fw.stale_after,
-        )
-        return Page("methodology.md", ["methodology.md.j2"], context, "Methodology")
+        return methodology_page(self.site, self.framework)
 
     def data(self) -> Page:
-        files = [
-            (
-                "data/scores.json",
-                "scores.json",
-                "every score of every institution and period (format scorecard-scores/1)",
-            ),
-            ("data/scores.csv", "scores.csv", "one row per institution and period"),
-            ("data/schemas/audit.schema.json", "audit.schema.json", "JSON Schema of an audit file"),
-            (
-                "data/schemas/institution.schema.json",
-                "institution.schema.json",
-                "JSON Schema of an institution file",
-            ),
-            (
-                "data/schemas/framework.schema.json",
-                "framework.schema.json",
-                "JSON Schema of a framework file",
-            ),
-            ("data/compare.json", "compare.json", "the compact data of the compare page"),
-            ("data-dictionary.md", "Data dictionary", "every field of these files, explained"),
-        ]
         per_institution = [
             (self.names[i], f"data/institutions/{i}.json", self.badge_paths[(i, None)])
             for i in self.shown_ids
         ]
-        context = DataContext(self.site, files, len(self.scores.results), per_institution)
-        return Page("data.md", ["data.md.j2"], context, "Data")
+        return data_page(self.site, len(self.scores.results), per_institution)
 
     def pages(self, *, institutions: bool = True) -> Iterator[Page]:
         """Every generated page; ``institutions=False``: but each institution's own, which

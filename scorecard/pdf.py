@@ -28,11 +28,12 @@ import vl_convert
 
 from scorecard import charts
 from scorecard.audience import public_scan
+from scorecard.context import Page
 from scorecard.facts import Facts, facts_of
 from scorecard.findings import has_errors, summary
 from scorecard.leaks import PublicScan, scan_texts
 from scorecard.model import Audience
-from scorecard.pages import Gatherer, Page
+from scorecard.pages import Gatherer
 from scorecard.project import open_project
 from scorecard.render import environment, render_page
 from scorecard.site import BuildError, build_lock, recover, swap_in

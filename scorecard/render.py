@@ -20,8 +20,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from scorecard.context import as_dict
-from scorecard.pages import Page
+from scorecard.context import Page, as_dict
 from scorecard.text import inert, plain
 from scorecard.wording import count_text, number_word
 

@@ -10,9 +10,10 @@ import pytest
 from site_helpers import checked, institution, write_tree
 
 from scorecard.comparing import CompareRow, ComparingPages, PeerGroupRow
+from scorecard.context import Page
 from scorecard.facts import facts_of
 from scorecard.model import Audience, Project
-from scorecard.pages import Gatherer, Page
+from scorecard.pages import Gatherer
 
 #: Five core pillars of one metric each: each number scores 10 x value; speak-up is a survey
 #: item whose 95 % interval makes every overall score uncertain by a few points.

@@ -18,9 +18,10 @@ from site_helpers import chart_specs, checked, institution, write_tree
 
 from scorecard import pages
 from scorecard.comparing import ComparingPages
+from scorecard.context import Page
 from scorecard.facts import facts_of
 from scorecard.model import Audience, Project
-from scorecard.pages import Gatherer, Page
+from scorecard.pages import Gatherer
 from scorecard.render import environment, render_page
 
 #: Texts that only the internal site may show.

@@ -30,10 +30,10 @@ from site_helpers import (
 )
 
 import scorecard
-from scorecard.context import Site
+from scorecard.context import Page, Site
 from scorecard.facts import facts_of
 from scorecard.model import Audience
-from scorecard.pages import Gatherer, Page
+from scorecard.pages import Gatherer
 from scorecard.render import built_address, environment, page_address, render_page
 from scorecard.text import inert, plain
 

@@ -31,17 +31,7 @@ from hypothesis import strategies as st
 
 from scorecard.findings import Finding, has_errors
 from scorecard.load import load_bytes
-from scorecard.model import (
-    INVISIBLE_RANGES,
-    MAX_NOTES,
-    MAX_TEXT,
-    SLUG_PATTERN,
-    SPAN_PATTERN,
-    VISIBLE_PATTERN,
-    WEB_LINK_PATTERN,
-    Framework,
-    has_visible_text,
-)
+from scorecard.model import SPAN_PATTERN, Framework
 from scorecard.schema import schemas
 from scorecard.validate import (
     AuditContext,
@@ -49,6 +39,15 @@ from scorecard.validate import (
     check_audit,
     check_framework,
     check_institution,
+)
+from scorecard.values import (
+    INVISIBLE_RANGES,
+    MAX_NOTES,
+    MAX_TEXT,
+    SLUG_PATTERN,
+    VISIBLE_PATTERN,
+    WEB_LINK_PATTERN,
+    has_visible_text,
 )
 
 Path = tuple[str | int, ...]

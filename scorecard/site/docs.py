@@ -19,12 +19,13 @@ from typing import Any
 import jinja2
 
 from scorecard.comparing import ComparingPages
+from scorecard.context import Page
 from scorecard.evidence_page import EvidencePage
 from scorecard.export import scores_csv_parts, scores_json_parts
 from scorecard.facts import ScoreSet
 from scorecard.model import Audience, Project
 from scorecard.opendata import OpenData
-from scorecard.pages import Gatherer, Page
+from scorecard.pages import Gatherer
 from scorecard.parallel import Work, can_fork, start, workers
 from scorecard.publications import Publications
 from scorecard.render import render_page

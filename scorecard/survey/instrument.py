@@ -43,9 +43,10 @@ from pydantic import Field
 
 from scorecard.findings import Finding, did_you_mean
 from scorecard.load import Document, KeyPath, load_bytes, load_file
-from scorecard.model import SLUG, FileModel, Framework, VisibleText
+from scorecard.model import SLUG, FileModel, Framework
 from scorecard.project import display
 from scorecard.validate import check_model
+from scorecard.values import VisibleText
 
 Method = Literal["percent", "composite", "mean", "sum"]
 Labels = str | list[str]

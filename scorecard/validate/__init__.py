@@ -6,7 +6,6 @@ what passed and a finding for each problem, with its file, line and column. Open
 project (finding its files, reading them) is ``scorecard.project``'s.
 """
 
-from scorecard.model import MAX_NOTES, MAX_TEXT
 from scorecard.validate.audit import (
     AuditContext,
     across_audits,
@@ -16,6 +15,7 @@ from scorecard.validate.audit import (
 from scorecard.validate.fields import check_model, long_texts
 from scorecard.validate.framework import builtin_framework_document, check_framework
 from scorecard.validate.responses import expired_responses
+from scorecard.values import MAX_NOTES, MAX_TEXT
 
 __all__ = [
     "MAX_NOTES",

@@ -12,7 +12,6 @@ from typing import Any
 from scorecard.findings import Finding, did_you_mean
 from scorecard.load import Document, KeyPath
 from scorecard.model import (
-    ISO_DATE,
     SLUG,
     Audit,
     AuditFile,
@@ -20,12 +19,12 @@ from scorecard.model import (
     Institution,
     InstitutionFile,
     MetricDef,
-    has_visible_text,
     parse_period,
     pillar_of,
 )
 from scorecard.validate.fields import check_model, long_texts, number_hint, shown
 from scorecard.validate.responses import check_responses
+from scorecard.values import ISO_DATE, has_visible_text
 
 
 def check_institution(doc: Document, stem: str) -> tuple[Institution | None, list[Finding]]:

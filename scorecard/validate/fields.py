@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from scorecard.findings import Finding, did_you_mean
 from scorecard.load import Document, KeyPath
-from scorecard.model import MAX_NOTES, MAX_TEXT
+from scorecard.values import MAX_NOTES, MAX_TEXT
 
 
 def shown(value: Any) -> str:

@@ -18,10 +18,10 @@ from scorecard.model import (
     MetricChange,
     MetricDef,
     PillarChange,
-    has_visible_text,
     span_months,
 )
 from scorecard.validate.fields import check_model, long_texts, shown
+from scorecard.values import has_visible_text
 
 #: Sections of the framework that no score depends on. They are no part of its version or of
 #: its hash, which say what the scores were computed with: a build compares the hash with the
