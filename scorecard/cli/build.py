@@ -8,7 +8,14 @@ from urllib.parse import urlsplit
 
 import click
 
-from scorecard.cli.common import ContentInvalid, Progress, cli, format_findings, project_option
+from scorecard.cli.common import (
+    ContentInvalid,
+    Progress,
+    audience_option,
+    cli,
+    format_findings,
+    project_option,
+)
 from scorecard.model import Audience
 
 if TYPE_CHECKING:  # the preview (and its file watcher) loads only for `scorecard serve`
@@ -133,12 +140,7 @@ def run_pdf(project_dir: Path, out: Path | None, audience: Audience) -> None:
 
 
 @cli.command()
-@click.option(
-    "--audience",
-    type=click.Choice(["public", "internal"]),
-    default="internal",
-    show_default=True,
-)
+@audience_option("Which site to serve")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @project_option

@@ -11,6 +11,7 @@ import click
 
 from scorecard.cli.common import (
     ContentInvalid,
+    audience_option,
     cli,
     format_findings,
     project_option,
@@ -83,13 +84,7 @@ class _GateValue(click.ParamType):  # type: ignore[type-arg]  # generic from cli
     metavar="DATE",
     help="The day --max-age counts to.  [default: SOURCE_DATE_EPOCH's day if set, else today]",
 )
-@click.option(
-    "--audience",
-    type=click.Choice(["internal", "public"]),
-    default="internal",
-    show_default=True,
-    help="Whose scores to check: public applies visibility and suppression.",
-)
+@audience_option("Whose scores to check")
 @click.option("--strict", is_flag=True, help="Treat warnings in the content as errors.")
 @project_option
 def check(
@@ -156,13 +151,7 @@ def check(
     show_default=True,
     help="text for people, markdown for a pull request comment or job summary, json for tools.",
 )
-@click.option(
-    "--audience",
-    type=click.Choice(["internal", "public"]),
-    default="internal",
-    show_default=True,
-    help="Whose scores to compare: public applies visibility and suppression.",
-)
+@audience_option("Whose scores to compare")
 @project_option
 def diff_command(base: str, head: str, style: str, audience: Audience, project_dir: Path) -> None:
     """Show how the scores changed from BASE to HEAD.

@@ -41,6 +41,21 @@ def project_option(func: F) -> F:
     )(func)
 
 
+def audience_option(what: str) -> Callable[[F], F]:
+    """``--audience internal|public`` (internal by default); ``what`` begins its help."""
+
+    def add(func: F) -> F:
+        return click.option(
+            "--audience",
+            type=click.Choice(["internal", "public"]),
+            default="internal",
+            show_default=True,
+            help=f"{what}: public applies visibility and suppression as the public site does.",
+        )(func)
+
+    return add
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="scorecard")
 def cli() -> None:

@@ -12,6 +12,7 @@ import click
 from scorecard.cli.common import (
     ContentInvalid,
     _in_paths,
+    audience_option,
     cli,
     format_findings,
     load_checked,
@@ -74,13 +75,7 @@ def validate(paths: tuple[Path, ...], style: str, strict: bool, project_dir: Pat
     default="table",
     show_default=True,
 )
-@click.option(
-    "--audience",
-    type=click.Choice(["internal", "public"]),
-    default="internal",
-    show_default=True,
-    help="public applies visibility and suppression as the public site does.",
-)
+@audience_option("Whose scores to print")
 @click.option("--latest", is_flag=True, help="Only each institution's latest period.")
 @project_option
 def score(style: str, audience: Audience, latest: bool, project_dir: Path) -> None:
