@@ -171,6 +171,29 @@ def test_an_address_with_only_known_ids_has_no_notice(example_site: ExampleSite)
         assert _header(session) == ["Tansyford Community Hospital", "Peer A"]
 
 
+def test_side_by_side_says_why_a_value_is_absent_in_the_sites_words(
+    public_site: tuple[str, Path],
+) -> None:
+    """Sorreldale's autonomy has too little data, its peer group (4) gets no percentile, and
+    Tansyford reports no complex-care metric: each cell says so in the legend's words."""
+    base, _ = public_site
+    with browser_page(width=1280) as session:
+        session.page.goto(f"{base}compare/?ids=sorreldale,tansyford")
+        session.page.wait_for_selector(READY, timeout=15_000)
+        rows = session.page.locator("[data-scorecard-compare-table] tbody tr")
+        cells = {
+            " ".join(r.locator("th, td").first.inner_text().split()): [
+                " ".join(t.split()) for t in r.locator("td").all_inner_texts()
+            ]
+            for r in rows.all()
+        }
+        assert cells["Restore autonomy"][0] == "insufficient data"
+        assert cells["Peer percentile"] == ["not given", "90"]
+        complex_care = next(v for k, v in cells.items() if k.startswith("Clinicians who treat"))
+        assert complex_care[1] == "not reported"
+        assert not [k for k, v in cells.items() if "\u2013" in v], "a dash stands for nothing"
+
+
 # --- consent: an anonymous institution cannot be told ---------------------------------------------
 
 

@@ -218,6 +218,9 @@
     });
   }
 
+  // The Compare page draws its own charts with the same look.
+  window.scorecardChartConfig = function (el) { return themeConfig(el, scheme() === "dark"); };
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {

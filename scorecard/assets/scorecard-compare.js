@@ -124,7 +124,7 @@
 
   function scoreCell(cell, pair) {
     if (!pair || pair[0] === null || pair[0] === undefined) {
-      cell.appendChild(el("span", {"class": "scorecard-noscore"}, pair ? "no score" : "not reported"));
+      cell.appendChild(el("span", {"class": "scorecard-noscore"}, pair ? "insufficient data" : "not reported"));
       return;
     }
     var wrap = el("span", {"class": "scorecard-score"}, Number(pair[0]).toFixed(1) + " ");
@@ -171,19 +171,8 @@
   }
 
   function theme(node) {
-    var style = window.getComputedStyle(node);
-    var dark = document.body.getAttribute("data-md-color-scheme") === "slate";
-    var ink = style.color || (dark ? "#e2e4e9" : "#1f2328");
-    var muted = dark ? "rgba(226, 228, 233, 0.5)" : "rgba(0, 0, 0, 0.45)";
-    var grid = dark ? "rgba(255, 255, 255, 0.14)" : "rgba(0, 0, 0, 0.1)";
-    return {
-      background: "transparent",
-      aria: false,
-      font: style.fontFamily || "sans-serif",
-      axis: {labelColor: ink, titleColor: ink, domainColor: muted, tickColor: muted, gridColor: grid},
-      legend: {labelColor: ink, titleColor: ink},
-      point: {stroke: ink, strokeWidth: 0.75}
-    };
+    // scorecard-charts.js (loaded on every page, before this script) owns the charts' look.
+    return window.scorecardChartConfig ? window.scorecardChartConfig(node) : {};
   }
 
   // --- the page -----------------------------------------------------------------------------
@@ -337,13 +326,14 @@
       line("Peer group", function (td, inst) { td.textContent = groupName(inst.peer_group); });
       line("Overall", function (td, inst) { scoreCell(td, (inst.scores[inst.period] || {}).overall); });
       line("Peer percentile", function (td, inst) {
-        td.textContent = inst.peer_percentile === null ? "\u2013" : Number(inst.peer_percentile).toFixed(0);
+        td.textContent = inst.peer_percentile === null
+          ? "not given" : Number(inst.peer_percentile).toFixed(0);
       });
       data.pillars.forEach(function (p) {
         line(p.name, function (td, inst) {
           var row = inst.scores[inst.period] || {};
           if (Object.prototype.hasOwnProperty.call(row, p.id)) scoreCell(td, row[p.id]);
-          else td.textContent = "\u2013";
+          else scoreCell(td, undefined);
         }, p.role === "core" ? "" : "(beside the overall score)");
       });
       data.pillars.forEach(function (p) {
@@ -353,8 +343,8 @@
         metrics.forEach(function (m) {
           line(m.name, function (td, inst) {
             var cell = inst.metrics[m.id];
-            if (!cell) { td.textContent = "\u2013"; return; }
-            td.textContent = cell[0] || "\u2013";
+            td.textContent = cell ? cell[0] : "not reported";
+            if (!cell) return;
             if (cell[1] !== null) {
               td.appendChild(document.createTextNode(" "));
               td.appendChild(el("small", null, "score " + Number(cell[1]).toFixed(1)));
