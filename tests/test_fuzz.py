@@ -28,6 +28,7 @@ from scorecard.render import environment
 from scorecard.site import BuildError, build_site, gather_audience
 from scorecard.text import inert
 from scorecard.validate import builtin_framework_document, check_framework
+from scorecard.values import has_visible_text
 
 _framework, _found = check_framework(builtin_framework_document(), None)
 assert _framework is not None
@@ -107,6 +108,8 @@ tricky_text = st.one_of(
         max_size=8,
     ).map("".join),
 )
+#: tricky texts that a reader can see something of: the rule names, titles and regions must meet
+visible_text = tricky_text.filter(has_visible_text)
 extreme_number = st.one_of(
     st.integers(-(10**30), 10**30),
     st.integers(-(10**400), 10**400),
@@ -456,9 +459,9 @@ def valid_project(draw: st.DrawFn) -> dict[str, bytes]:
         publish = draw(st.sampled_from(["named", "anonymous", "private"]))
         files[f"content/institutions/{inst}.yml"] = dump(
             {
-                "name": draw(tricky_text.filter(str.strip)),
+                "name": draw(visible_text),
                 "kind": "community-hospital",
-                "region": draw(tricky_text.filter(str.strip)),
+                "region": draw(visible_text),
                 "peer_group": "community",
                 "website": "https://example.org/" + draw(tricky_text),
                 "beds": draw(st.integers(0, 10**15)),
@@ -481,7 +484,7 @@ def valid_project(draw: st.DrawFn) -> dict[str, bytes]:
             "autonomy.approval_layers": {"value": draw(st.integers(-(10**18), 10**18))},
             "mission.wellbeing_executive": {
                 "status": "not-applicable",
-                "reason": draw(tricky_text.filter(str.strip)),
+                "reason": draw(visible_text),
             },
         }
         files[f"content/audits/{inst}/2026-Q3.yml"] = dump(
@@ -492,7 +495,7 @@ def valid_project(draw: st.DrawFn) -> dict[str, bytes]:
                 "metrics": metrics,
                 "units": {
                     "ward": {
-                        "name": draw(tricky_text.filter(str.strip)),
+                        "name": draw(visible_text),
                         "visibility": draw(st.sampled_from(["public", "internal"])),
                         "metrics": {"safety.speak_up": {"positive": 3, "n": 30}},
                     }
@@ -501,7 +504,7 @@ def valid_project(draw: st.DrawFn) -> dict[str, bytes]:
                     {
                         "id": "a",
                         "pillar": "admin",
-                        "title": draw(tricky_text.filter(str.strip)),
+                        "title": draw(visible_text),
                         "owner": draw(tricky_text),
                         "visibility": draw(st.sampled_from(["public", "internal"])),
                     }
