@@ -499,10 +499,15 @@ def plain_summary(
                 f"{_previous_text(previous, previous_months)}."
             )
     scored = [(pillar, score) for pillar, score in core if score is not None]
-    if len(scored) >= 2:
-        best, worst = extremes(scored)
+    ends = extremes(scored) if len(scored) >= 2 else None
+    if ends:
         second = (
-            f"Of its core pillars, it is strongest on {best} and weakest on {worst}, "
+            f"Of its core pillars, it is strongest on {ends[0]} and weakest on {ends[1]}, "
+            f"with {reported} of the measures reported."
+        )
+    elif len(scored) >= 2:
+        second = (
+            f"Its {len(scored)} scored core pillars score alike ({fmt(scored[0][1])}), "
             f"with {reported} of the measures reported."
         )
     elif scored:

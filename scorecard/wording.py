@@ -135,12 +135,15 @@ def uncertain_change(change: float, uncertainty: float) -> str:
     return f"{signed(change)} (± {fmt(uncertainty)})"
 
 
-def extremes(scored: Sequence[tuple[str, float]]) -> tuple[str, str]:
+def extremes(scored: Sequence[tuple[str, float]]) -> tuple[str, str] | None:
     """The strongest and the weakest of (name, score) pairs, the first in order on a tie: what
     a page's summary, its charts' captions and their text alternatives each say, of the core
-    pillars only (outcomes and complex care are named apart)."""
+    pillars only (outcomes and complex care are named apart). None when all of them read the
+    same (to one decimal): then none is strongest."""
     best = max(scored, key=lambda item: item[1])
     worst = min(scored, key=lambda item: item[1])
+    if fmt(best[1]) == fmt(worst[1]):
+        return None
     return best[0], worst[0]
 
 
@@ -159,6 +162,8 @@ STATUS_TEXT = {
 }
 #: A pillar, section or overall score that the data cannot carry.
 INSUFFICIENT = "insufficient data"
+#: A metric or pillar an audit gives nothing for.
+NOT_REPORTED = STATUS_TEXT["missing"]
 
 
 def status_text(result: MetricResult) -> str:

@@ -237,6 +237,9 @@ def test_pillar_scores_alt_text() -> None:
         "Restore autonomy the lowest at 41.0 (grade D). Beside them: Outcomes at 30.0 (grade F). "
         "Insufficient data for Recenter the mission."
     )
+    # A tie names no pillar highest or lowest.
+    alike = charts.pillar_scores([(p[0], p[1], 50.0, "C", 1.0) for p in PILLARS[:3]])
+    assert alike.alt.endswith("The 3 scored core pillars are all at 50.0 (grade C).")
     only_missing = charts.pillar_scores([("mission", "Mission", None, None, 0.2)])
     assert only_missing.alt == "No pillar has enough data for a score: Mission."
 
@@ -289,7 +292,7 @@ def test_trend_layers_keep_periods_in_given_order() -> None:
 def test_trend_table_and_alt_text() -> None:
     chart = charts.trend(TREND)
     assert chart.columns == ["Period", "Overall", "Autonomy"]
-    assert chart.rows[1] == ["2026-Q1", "60.0", "n/a"]
+    assert chart.rows[1] == ["2026-Q1", "60.0", "insufficient data"]
     assert chart.alt == (
         "Overall score rose from 58.0 to 66.2 over 4 quarters. In 2026-Q3, Autonomy is at 41.0."
     )
@@ -313,7 +316,7 @@ def test_heatmap_layers_colour_and_grade_letters() -> None:
     assert spec["encoding"]["y"]["field"] == "institution"
     labels = [(v["institution"], v["pillar"], v["label"]) for v in spec["data"]["values"]]
     assert labels[:3] == [
-        ("North", "Admin", "n/a"),
+        ("North", "Admin", ""),  # grey, no letter: the caption says why
         ("North", "Mission", "C"),
         ("North", "Safety", "C"),
     ]
@@ -346,12 +349,15 @@ def test_heatmap_table_and_alt_text() -> None:
     chart = charts.heatmap(heat_rows(["North", "South"]))
     assert chart.columns == ["Institution", "Admin", "Mission", "Safety"]
     assert chart.rows == [
-        ["North", "n/a", "31.0 (C)", "42.0 (C)"],
+        ["North", "insufficient data", "31.0 (C)", "42.0 (C)"],
         ["South", "27.0 (C)", "38.0 (C)", "49.0 (C)"],
     ]
     assert chart.alt.startswith("Heat map of 2 institutions on 3 pillars;")
     assert "Highest: South on Safety at 49.0; lowest: South on Admin at 27.0." in chart.alt
-    assert chart.alt.endswith(" 1 of 6 cells without a score.")
+    assert chart.alt.endswith(" Grey, with no letter: insufficient data (North on Admin).")
+    # A pillar an institution does not report at all: no cell, and the table says so.
+    partial = charts.heatmap([*heat_rows(["North"]), ("East", "Safety", 50.0, "C")])
+    assert partial.rows[1] == ["East", "not reported", "not reported", "50.0 (C)"]
 
 
 # -- distribution -----------------------------------------------------------------------------
@@ -387,7 +393,7 @@ def test_distribution_marks_highlight_by_colour_shape_and_a_bold_name() -> None:
         ["D", "70.0", ""],
         ["B", "55.5", "yes"],
         ["A", "40.0", ""],
-        ["C", "n/a", ""],
+        ["C", "insufficient data", ""],
     ]
     assert chart.alt == (
         "Scores of 3 institutions range from 40.0 to 70.0 (median 55.5). "

@@ -204,6 +204,13 @@ CORE = [
             "recognition, with 80 % of the measures reported.",
         ),
         (
+            OverallResult(60.0, "C", 1.0),
+            [(name, 60.0) for name, _ in CORE],
+            None,
+            "Tansyford scored 60.0 out of 100 (grade C) in 2026-Q3, its first overall score. "
+            "Its 5 scored core pillars score alike (60.0), with 100 % of the measures reported.",
+        ),
+        (
             OverallResult(None, None, 0.3),
             [(name, None if i else 40.0) for i, (name, _) in enumerate(CORE)],
             None,
@@ -220,7 +227,16 @@ CORE = [
             "(0 % reported).",
         ),
     ],
-    ids=["rise", "within-noise", "fall-gap", "unchanged", "first", "one-pillar", "no-data"],
+    ids=[
+        "rise",
+        "within-noise",
+        "fall-gap",
+        "unchanged",
+        "first",
+        "all-alike",
+        "one-pillar",
+        "no-data",
+    ],
 )
 def test_plain_summary(
     overall: OverallResult,

@@ -14,6 +14,8 @@ from typing import Any, Final, NamedTuple
 
 import altair as alt
 
+from scorecard.wording import INSUFFICIENT
+
 
 class PillarRow(NamedTuple):
     pillar: str  # pillar id
@@ -94,7 +96,8 @@ def _number(score: float | None) -> float | None:
 
 
 def _fmt(score: float | None) -> str:
-    return "n/a" if score is None else f"{score:.1f}"
+    """A score to one decimal; a score the data cannot carry in the site's words for it."""
+    return INSUFFICIENT if score is None else f"{score:.1f}"
 
 
 def _pct(share: float) -> str:

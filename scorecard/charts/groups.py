@@ -25,6 +25,7 @@ from scorecard.charts.chart import (
     _count,
     _empty,
     _fmt,
+    _join,
     _number,
     _ordered,
     _round,
@@ -33,6 +34,7 @@ from scorecard.charts.chart import (
     _template,
     _wrap,
 )
+from scorecard.wording import INSUFFICIENT, NOT_REPORTED
 
 _HEAT_NARROW = 72  # heat map columns narrower than this (pixels) turn their labels
 _HEAT_LINE = 12  # line height of the heat map's pillar names
@@ -134,12 +136,14 @@ def heatmap(rows: Iterable[tuple[str, str, float | None, str | None]]) -> Chart:
     """Institutions by pillars: cells coloured by score with the grade written in each.
 
     rows: (institution name, pillar name, score or None, grade or None); institutions and
-    pillars appear in the order first given. A cell without a score reads "n/a".
+    pillars appear in the order first given. A cell without a score is grey, with no letter:
+    the caption and the data table say "insufficient data"; a pillar an institution does not
+    report at all is "not reported" in the table.
     """
     values: list[dict[str, Any]] = []
     for institution, pillar, raw, grade in rows:
         score = _number(raw)
-        label = (grade or _fmt(score)) if score is not None else "n/a"
+        label = (grade or _fmt(score)) if score is not None else ""
         values.append(
             {
                 "institution": institution,
@@ -169,7 +173,7 @@ def heatmap(rows: Iterable[tuple[str, str, float | None, str | None]]) -> Chart:
     for v in values:
         shown = v["score_label"] + (f" ({v['grade']})" if v["grade"] else "")
         cell[(v["institution"], v["pillar"])] = shown
-    table = [[i, *(cell.get((i, p), "n/a") for p in pillars)] for i in institutions]
+    table = [[i, *(cell.get((i, p), NOT_REPORTED) for p in pillars)] for i in institutions]
     alt_text = _heatmap_alt(values, institutions, pillars)
     return Chart("heatmap", spec, alt_text, ["Institution", *pillars], table)
 
@@ -188,8 +192,10 @@ def _heatmap_alt(values: list[dict[str, Any]], institutions: list[str], pillars:
             f" Highest: {high['institution']} on {high['pillar']} at {high['score_label']};"
             f" lowest: {low['institution']} on {low['pillar']} at {low['score_label']}."
         )
-    if len(scored) < len(values):
-        text += f" {len(values) - len(scored)} of {_count(len(values), 'cell')} without a score."
+    grey = [f"{v['institution']} on {v['pillar']}" for v in values if v["score"] is None]
+    if grey:
+        which = _join(grey) if len(grey) <= 3 else f"{len(grey)} of {len(values)} cells"
+        text += f" Grey, with no letter: {INSUFFICIENT} ({which})."
     return text
 
 

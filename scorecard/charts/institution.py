@@ -30,7 +30,7 @@ from scorecard.charts.chart import (
     _stamp,
     _template,
 )
-from scorecard.wording import extremes
+from scorecard.wording import INSUFFICIENT, NOT_REPORTED, extremes
 
 _BAR = 20  # pixel thickness of a pillar's bar
 # As many legend entries to a row as fit the chart's width, each label up to 220 pixels; on a
@@ -129,7 +129,7 @@ def pillar_scores(
     table: list[list[str]] = []
     for pillar, name, raw, grade, coverage in rows:
         score = _number(raw)
-        label: str | list[str] = f"insufficient data ({_pct(coverage)} reported)"
+        label: str | list[str] = f"{INSUFFICIENT} ({_pct(coverage)} reported)"
         if score is not None:
             label = [_fmt(score) + (f" ({grade})" if grade else ""), f"{_pct(coverage)} reported"]
         values.append(
@@ -145,7 +145,7 @@ def pillar_scores(
                 "beside": pillar in beside,
             }
         )
-        shown = "insufficient data" if score is None else _fmt(score)
+        shown = _fmt(score)
         table.append([name, shown, grade if score is not None and grade else "", _pct(coverage)])
     columns = ["Pillar", "Score", "Grade", "Coverage"]
     if not values:
@@ -174,11 +174,15 @@ def _pillar_alt(values: list[dict[str, Any]]) -> str:
         text += f"Of the core pillars, only {scored[0]['name']} has a score: {said(scored[0])}."
     elif scored:
         by_name = {str(v["name"]): v for v in scored}
-        high, low = extremes([(str(v["name"]), v["score"]) for v in scored])
-        text += (
-            f"Of the core pillars, {high} is the highest at {said(by_name[high])} "
-            f"and {low} the lowest at {said(by_name[low])}."
-        )
+        ends = extremes([(str(v["name"]), v["score"]) for v in scored])
+        if ends:
+            high, low = ends
+            text += (
+                f"Of the core pillars, {high} is the highest at {said(by_name[high])} "
+                f"and {low} the lowest at {said(by_name[low])}."
+            )
+        else:
+            text += f"The {len(scored)} scored core pillars are all at {said(scored[0])}."
     shown = [v for v in beside if v["score"] is not None]
     if shown:
         text += " Beside them: " + _join([f"{v['name']} at {said(v)}" for v in shown]) + "."
@@ -273,7 +277,7 @@ def trend(rows: Iterable[tuple[str, str, float | None]]) -> Chart:
         encoding["scale"]["domain"] = series
     points["encoding"]["shape"]["scale"]["domain"] = series
     cell = {(v["period"], v["series"]): v["score_label"] for v in values}
-    table = [[p, *(cell.get((p, s), "n/a") for s in series)] for p in periods]
+    table = [[p, *(cell.get((p, s), NOT_REPORTED) for s in series)] for p in periods]
     return Chart("trend", spec, _trend_alt(values, periods, series), ["Period", *series], table)
 
 
@@ -303,13 +307,16 @@ def _trend_alt(values: list[dict[str, Any]], periods: list[str], series: list[st
         text += f" In {latest}, {others[0]['series']} is at {others[0]['score_label']}."
     elif others:
         by_name = {str(v["series"]): v for v in others}
-        names = extremes([(str(v["series"]), v["score"]) for v in others])
-        high, low = by_name[names[0]], by_name[names[1]]
+        ends = extremes([(str(v["series"]), v["score"]) for v in others])
         kind = "core pillar" if main == "Overall" else "series"
-        text += (
-            f" In {latest}, {high['series']} is the highest {kind} at {high['score_label']}"
-            f" and {low['series']} the lowest at {low['score_label']}."
-        )
+        if ends:
+            high, low = by_name[ends[0]], by_name[ends[1]]
+            text += (
+                f" In {latest}, {high['series']} is the highest {kind} at {high['score_label']}"
+                f" and {low['series']} the lowest at {low['score_label']}."
+            )
+        else:
+            text += f" In {latest}, every {kind} is at {others[0]['score_label']}."
     return text
 
 
