@@ -338,6 +338,13 @@ COMPARE_JSON = DataFile(
             "its peer percentile in its latest period",
         ),
         Field(
+            "institutions[].stale",
+            "object or null",
+            "when its latest audit is stale: `behind` (how far its latest period ends before "
+            "the newest, as `6 quarters`), `newest` (the newest period) and `limit` (the "
+            "framework's `stale_after`); null when it is not",
+        ),
+        Field(
             "institutions[].scores",
             "object",
             "period -> `overall` and each pillar id -> [score, grade] (score rounded to two "

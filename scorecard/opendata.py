@@ -139,9 +139,17 @@ class OpenData:
             "anonymous": g.is_anonymous(inst_id),
             "period": latest.period,
             "peer_percentile": r2(latest.overall.peer_percentile),
+            "stale": self._stale(inst_id),
             "scores": scores,
             "metrics": metrics,
         }
+
+    def _stale(self, inst_id: str) -> dict[str, str] | None:
+        """How far its latest audit is behind the newest period, when that makes it stale."""
+        stale = self.g.stale.get(inst_id)
+        if stale is None:
+            return None
+        return {"behind": stale.behind, "newest": stale.newest, "limit": stale.limit}
 
     def institution_document(self, inst_id: str, *, results: bool = True) -> dict[str, Any]:
         g, fw = self.g, self.fw

@@ -3,9 +3,11 @@ before the newest period is marked, on its page and in the tables of institution
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from browser import browser_page, serve
 from conftest import MakeProject, Runner, assert_clean_exit
 from site_helpers import build, page_text, soup
 from test_gate import audit, institution  # tests/ is on sys.path
@@ -162,3 +164,22 @@ def test_check_max_age_says_how_it_differs_from_the_stale_mark() -> None:
     assert "stale_after counts periods from the institution's latest to the project's newest" in (
         flat
     )
+
+
+def test_compare_data_and_its_side_by_side_table_mark_the_stale_institution(site: Path) -> None:
+    data = json.loads((site / "data" / "compare.json").read_text(encoding="utf-8"))
+    stale = {inst["id"]: inst["stale"] for inst in data["institutions"]}
+    assert stale == {
+        "alder-park": {"behind": "6 quarters", "newest": "2026-Q3", "limit": "4 quarters"},
+        "north-valley": None,
+    }
+    with serve(site) as url, browser_page(width=1280) as session:
+        session.page.goto(f"{url}compare/?ids=alder-park,north-valley")
+        session.page.wait_for_selector("[data-scorecard-compare][data-state='ready']")
+        period = session.page.locator("[data-scorecard-compare-table] tbody tr").first
+        cells = [" ".join(t.split()) for t in period.locator("td").all_text_contents()]
+        assert cells == [
+            "2025-Q1 stale 6 quarters before 2026-Q3 (stale after 4 quarters)",
+            "2026-Q3",
+        ]
+        assert session.problems() == []

@@ -322,7 +322,16 @@
         tr.appendChild(el("th", {"scope": "rowgroup", "colspan": String(insts.length + 1)}, name));
         body.appendChild(tr);
       }
-      line("Period", function (td, inst) { td.textContent = inst.period; });
+      line("Period", function (td, inst) {
+        td.textContent = inst.period;
+        if (!inst.stale) return;
+        td.appendChild(document.createTextNode(" "));
+        var s = inst.stale;
+        td.appendChild(el("span", {"class": "scorecard-stale"}, "stale"));
+        td.appendChild(document.createTextNode(" "));
+        td.appendChild(el("small", null, s.behind + " before " + s.newest + " (stale after " +
+          s.limit + ")"));
+      });
       line("Peer group", function (td, inst) { td.textContent = groupName(inst.peer_group); });
       line("Overall", function (td, inst) { scoreCell(td, (inst.scores[inst.period] || {}).overall); });
       line("Peer percentile", function (td, inst) {
