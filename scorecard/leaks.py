@@ -105,6 +105,14 @@ class Leak:
     internal_text: str | None = None
     unpublished_id: str | None = None
 
+    @property
+    def found(self) -> str:
+        """What it would publish, for a message: "contain internal text ('…')" or "name the
+        unpublished institution `x`"."""
+        if self.internal_text is not None:
+            return f"contain internal text ({self.internal_text[:40]!r})"
+        return f"name the unpublished institution `{self.unpublished_id}`"
+
 
 class _Scanning:
     """What a scan looks for (`PublicScan`), made ready to search with."""

@@ -267,16 +267,8 @@ def gather_packets(facts: Facts, root: Path, audience: Audience) -> list[tuple[s
 def _check_public(scan: PublicScan, packets: list[tuple[str, str, str]]) -> None:
     """Public packets hold nothing marked internal: the same scan as the public site's."""
     leak = scan_texts(((inst_id, text) for inst_id, _, text in packets), scan)
-    if leak is not None and leak.internal_text is not None:
-        raise PdfError(
-            f"the public packet of {leak.where} would contain internal text "
-            f"({leak.internal_text[:40]!r}); no packet was made"
-        )
     if leak is not None:
-        raise PdfError(
-            f"the public packet of {leak.where} would name the unpublished institution "
-            f"`{leak.unpublished_id}`; no packet was made"
-        )
+        raise PdfError(f"the public packet of {leak.where} would {leak.found}; no packet was made")
 
 
 def build_pdfs(

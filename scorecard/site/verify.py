@@ -30,15 +30,10 @@ def verify(site: Path, build: AudienceBuild, scan: PublicScan, directory_urls: b
         leak = scan_site(site, scan)
     except WorkerStopped as err:
         raise BuildError(f"checking the site stopped before its end ({err}); {KEPT}") from None
-    if leak is not None and leak.internal_text is not None:
-        raise BuildError(
-            f"the public site would contain internal text ({leak.internal_text[:40]!r}) in "
-            f"{leak.where}; the public build was stopped and the previous public site kept"
-        )
     if leak is not None:
         raise BuildError(
-            f"the public site would name the unpublished institution `{leak.unpublished_id}` "
-            f"in {leak.where}; the previous public site was kept"
+            f"the public site would {leak.found} in {leak.where}; the public build was "
+            "stopped and the previous public site kept"
         )
 
 
