@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.server
 import json
 import random
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import pytest
+from browser import serve_with  # tests/ is on sys.path (no __init__.py)
 from bs4 import BeautifulSoup
 from conftest import ExampleSite, Runner, assert_clean_exit
 from site_helpers import copy_example, html_pages, soup
@@ -153,15 +153,8 @@ class _SubPath(http.server.SimpleHTTPRequestHandler):
 
 @contextmanager
 def _under_sub_path(site: Path) -> Iterator[str]:
-    handler = type("Handler", (_SubPath,), {"site": site})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_with(type("Handler", (_SubPath,), {"site": site})) as url:
+        yield url.removesuffix("/")
 
 
 def _status(url: str) -> int:
